@@ -1,0 +1,325 @@
+"""The asynchronous client: the same thin shell as the sync one, over anyio and httpx."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from ._base import BaseClient
+from ._io import TempFileSink, aiter_multipart
+from ._protocol import download as dl
+from ._protocol import endpoints, uploads
+from ._protocol import render as rendering
+from ._protocol.ops import Download, Flow, GetToken, Op, Send, Sleep, T
+from ._protocol.requests import MultipartPlan
+from ._protocol.retry import RetryHook
+from .models.credits import Credits
+from .models.render import RenderStatus
+from .models.state import SessionState
+from .models.upload import Upload
+
+
+class AsyncNemoVideo(BaseClient):
+    """The asynchronous NemoVideo client (asyncio or trio, through anyio).
+
+    Args:
+        token: bearer token (``nmv_usr_...``); default ``NEMO_TOKEN``, else an
+            anonymous token is fetched on first need.
+        base_url: API base URL; default ``NEMO_API_URL``, else the production API.
+        web_url: web app URL for browser links; default ``NEMO_WEB_URL``.
+        client_id: ``X-Client-Id``; default ``NEMO_CLIENT_ID``, else the client-id file.
+        skill_source: ``X-Skill-Source`` (name your integration; default this SDK).
+        skill_version: ``X-Skill-Version`` (default this SDK's version).
+        skill_platform: ``X-Skill-Platform`` (default ``SKILL_SOURCE`` or detected).
+        http_client: your own ``httpx.AsyncClient`` (proxies, transports, mocks); used for
+            every call, uploads and downloads included. You close it.
+        max_retries: retries of transient failures (default 2).
+        timeout: seconds (or an ``httpx.Timeout``) per request.
+        on_retry: called with a :class:`~nemovideo.RetryEvent` before each retry.
+        allow_insecure_http: allow ``http://`` to a non-loopback host.
+        sleep: how to wait between retries and polls (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        token: str | None = None,
+        base_url: str | None = None,
+        web_url: str | None = None,
+        client_id: str | None = None,
+        skill_source: str | None = None,
+        skill_version: str | None = None,
+        skill_platform: str | None = None,
+        max_retries: int = 2,
+        timeout: float | httpx.Timeout | None = None,
+        on_retry: RetryHook | None = None,
+        allow_insecure_http: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            token=token,
+            base_url=base_url,
+            web_url=web_url,
+            client_id=client_id,
+            skill_source=skill_source,
+            skill_version=skill_version,
+            skill_platform=skill_platform,
+            max_retries=max_retries,
+            timeout=timeout,
+            on_retry=on_retry,
+            allow_insecure_http=allow_insecure_http,
+            clock=clock,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(**self._default_http_kwargs())
+        self._sleep = sleep
+        self._token_lock = anyio.Lock()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (not those of an ``http_client`` you passed)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncNemoVideo:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- the driver -------------------------------------------------------------
+
+    async def _run(self, flow: Flow[T]) -> T:
+        """Perform the operations of ``flow`` until it returns."""
+        try:
+            op = next(flow)
+            while True:
+                try:
+                    result = await self._perform(op)
+                except Exception as exc:
+                    op = flow.throw(exc)
+                else:
+                    op = flow.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        finally:
+            flow.close()
+
+    async def _perform(self, op: Op) -> Any:
+        if isinstance(op, Send):
+            plan = op.spec.multipart
+            body = self._body(plan) if plan is not None else None
+            request = self._http.build_request(**self._request_kwargs(op.spec, body))
+            return await self._http.send(request, follow_redirects=False)
+        if isinstance(op, Sleep):
+            return await self._sleep(op.seconds)
+        if isinstance(op, GetToken):
+            async with self._token_lock:
+                step = self._token_step(op.stale)
+                return step if isinstance(step, str) else await self._run(step)
+        return await self._download(op)
+
+    @staticmethod
+    async def _body(plan: MultipartPlan) -> AsyncIterator[bytes]:
+        if plan.progress is not None:
+            plan.progress.restart(plan.boundary)
+        async for chunk in aiter_multipart(plan):
+            yield chunk
+            if plan.progress is not None:
+                plan.progress.advance(plan.boundary, len(chunk))
+
+    async def _download(self, op: Download) -> dl.DownloadOutcome:
+        request = self._http.build_request(**self._request_kwargs(op.spec, None))
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        try:
+            if response.status_code >= 300:
+                await response.aread()
+            outcome = dl.inspect_response(response)
+            if outcome is not None:
+                return outcome
+            sink = await anyio.to_thread.run_sync(
+                TempFileSink, op.target, dl.expected_size(response)
+            )
+            try:
+                async for chunk in response.aiter_bytes():
+                    await anyio.to_thread.run_sync(sink.write, chunk)
+                    if op.on_progress is not None:
+                        op.on_progress(sink.written, sink.expected)
+                await anyio.to_thread.run_sync(sink.commit)
+            except BaseException:
+                sink.abort()
+                raise
+        finally:
+            await response.aclose()
+        return dl.DownloadOutcome(path=op.target, size=sink.written)
+
+    # -- the API ----------------------------------------------------------------
+
+    async def credits(self) -> Credits:
+        """The account's credit balance (E6)."""
+        return await self._run(endpoints.credits(self._ctx))
+
+    async def create_session(
+        self, language: str | None = "en", task_name: str = "project"
+    ) -> AsyncSession:
+        """Start a new editing session (E3)."""
+        ids = await self._run(
+            endpoints.create_session(self._ctx, task_name=task_name, language=language)
+        )
+        return AsyncSession(self, ids["session_id"], ids["task_id"] or None)
+
+    def session(self, session_id: str, task_id: str | None = None) -> AsyncSession:
+        """Re-attach to an existing session by id (no request is made)."""
+        return AsyncSession(self, session_id, task_id)
+
+    def render(self, render_id: str, *, session_id: str) -> AsyncRender:
+        """Re-attach to a render by id, e.g. after a restart (no request is made)."""
+        return AsyncRender(self, rendering.RenderJob(id=render_id, session_id=session_id))
+
+
+class AsyncSession:
+    """An editing session: uploads, state, export. Make one with
+    :meth:`AsyncNemoVideo.create_session` or re-attach with :meth:`AsyncNemoVideo.session`."""
+
+    def __init__(self, client: AsyncNemoVideo, session_id: str, task_id: str | None) -> None:
+        self._client = client
+        self.session_id = session_id
+        self.task_id = task_id
+
+    def __repr__(self) -> str:
+        return f"AsyncSession(session_id={self.session_id!r}, task_id={self.task_id!r})"
+
+    async def state(self) -> SessionState:
+        """The session's latest state (E7): draft, media, canvas."""
+        return await self._client._run(endpoints.state(self._client._ctx, self.session_id))
+
+    async def upload(
+        self,
+        paths: uploads.PathLike | Iterable[uploads.PathLike],
+        on_progress: Callable[[int, int], None] | None = None,
+        *,
+        concurrency: int = 4,
+    ) -> list[Upload]:
+        """Upload local files (E5), streamed from disk, up to ``concurrency`` at once.
+
+        Every file is checked first (type, size, existence); if one is bad nothing is
+        sent. ``on_progress(sent_bytes, total_bytes)`` follows the whole batch.
+        """
+        plans = uploads.with_progress(self._client._plan_uploads(paths), on_progress)
+
+        results: list[list[Upload] | Exception] = [[] for _ in plans]
+        limiter = anyio.CapacityLimiter(max(1, concurrency))
+
+        async def one(index: int, plan: MultipartPlan) -> None:
+            async with limiter:
+                try:
+                    results[index] = await self._client._run(
+                        endpoints.upload_files(self._client._ctx, self.session_id, plan)
+                    )
+                except Exception as exc:
+                    results[index] = exc
+
+        async with anyio.create_task_group() as group:
+            for index, plan in enumerate(plans):
+                group.start_soon(one, index, plan)
+        return uploads.batch_result(plans, results)
+
+    async def upload_urls(self, urls: list[str]) -> list[Upload]:
+        """Have the service fetch media from URLs (E5)."""
+        return await self._client._run(
+            endpoints.upload_urls(self._client._ctx, self.session_id, urls)
+        )
+
+    async def export(self, quality: str = "high", format: str = "mp4") -> AsyncRender:
+        """Start a render of the current timeline (E8). Refuses, sending nothing, when
+        no track has a segment yet (:class:`~nemovideo.NotReadyError`)."""
+        output = {"format": format, "quality": quality}
+        job = await self._client._run(rendering.export(self._client._ctx, self.session_id, output))
+        return AsyncRender(self._client, job)
+
+    async def browser_url(self) -> str:
+        """A link that opens this project in the web app (E2 claim token, never the
+        bearer token). Treat it as a secret: whoever has it can open the project."""
+        ctx = self._client._ctx
+        claim = await self._client._run(
+            endpoints.claim_token(ctx, session_id=self.session_id, task_id=self.task_id)
+        )
+        return endpoints.browser_url(ctx, claim)
+
+
+class AsyncRender:
+    """A render job. ``id`` changes if a failed render is resubmitted."""
+
+    def __init__(self, client: AsyncNemoVideo, job: rendering.RenderJob) -> None:
+        self._client = client
+        self._job = job
+
+    @property
+    def id(self) -> str:
+        """The current render id."""
+        return self._job.id
+
+    @property
+    def session_id(self) -> str:
+        """The session it renders."""
+        return self._job.session_id
+
+    @property
+    def last_status(self) -> RenderStatus | None:
+        """The last status read, if any."""
+        return self._job.last_status
+
+    def __repr__(self) -> str:
+        return f"AsyncRender(id={self.id!r}, session_id={self.session_id!r})"
+
+    async def status(self) -> RenderStatus:
+        """Read the render's status once (E9)."""
+        return await self._client._run(rendering.status(self._client._ctx, self._job))
+
+    async def wait(
+        self,
+        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: Callable[[RenderStatus], None] | None = None,
+    ) -> RenderStatus:
+        """Poll until the render completes; resubmits a failed render once.
+
+        Raises :class:`~nemovideo.RenderFailedError` or
+        :class:`~nemovideo.RenderTimeoutError` (with the last status).
+        """
+        flow = rendering.wait(
+            self._client._ctx,
+            self._job,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+        return await self._client._run(flow)
+
+    async def download(
+        self,
+        path: str | Path,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        *,
+        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+    ) -> Path:
+        """Wait if needed, then download the video to ``path`` (a file or a folder).
+
+        The file appears only when complete; on failure nothing is left behind.
+        """
+        target = dl.target_path(path, self._job.id)
+        flow = rendering.fetch(self._client._ctx, self._job, target, on_progress, timeout=timeout)
+        return await self._client._run(flow)

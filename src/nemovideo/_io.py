@@ -1,0 +1,77 @@
+"""The little file I/O the drivers do: streaming upload bodies and download sinks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Generator
+from pathlib import Path
+
+import anyio.to_thread
+
+from ._protocol.download import check_complete, temp_path
+from ._protocol.requests import MultipartPlan
+from ._protocol.uploads import CHUNK_SIZE
+from .errors import NemoVideoError
+
+
+def iter_multipart(plan: MultipartPlan) -> Generator[bytes, None, None]:
+    """The body of ``plan``, read from disk chunk by chunk (never whole)."""
+    for part in plan.parts:
+        yield part.head
+        remaining = part.size
+        with open(part.path, "rb") as handle:
+            while remaining > 0:
+                chunk = handle.read(min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    raise NemoVideoError(f"{part.path.name!r} got shorter while it was uploading")
+                remaining -= len(chunk)
+                yield chunk
+        yield b"\r\n"
+    yield plan.tail
+
+
+async def aiter_multipart(plan: MultipartPlan) -> AsyncIterator[bytes]:
+    """:func:`iter_multipart` with every file read done in a worker thread."""
+    chunks = iter_multipart(plan)
+    try:
+        while True:
+            chunk = await anyio.to_thread.run_sync(next, chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        chunks.close()
+
+
+class TempFileSink:
+    """Writes a download to a temporary file beside ``target``; ``commit`` renames it
+    into place when complete, ``abort`` removes it. The target is never partial."""
+
+    def __init__(self, target: Path, expected: int | None) -> None:
+        self.target = target
+        self.expected = expected
+        self.written = 0
+        self._temp = temp_path(target)
+        self._handle = open(self._temp, "wb")  # noqa: SIM115 - closed by commit/abort
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk."""
+        self._handle.write(chunk)
+        self.written += len(chunk)
+
+    def commit(self) -> None:
+        """Check the size, flush to disk, and atomically replace the target."""
+        try:
+            check_complete(self.expected, self.written)
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.replace(self._temp, self.target)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Close and delete the temporary file."""
+        self._handle.close()
+        self._temp.unlink(missing_ok=True)

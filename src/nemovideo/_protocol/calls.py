@@ -1,0 +1,162 @@
+"""One API call as a flow: token, request, retries, error mapping, token renewal."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import httpx
+
+from .._config import Settings
+from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
+from .auth import TokenState
+from .envelope import EnvelopeKind, connection_error, read_answer
+from .ops import Flow, GetToken, Send, T
+from .requests import _NO_JSON, MultipartPlan, RequestSpec
+from .retry import RetryHook, retry_flow, retry_policy
+
+logger = logging.getLogger("nemovideo")
+
+ANONYMOUS_TOKEN_PATH = "/api/auth/anonymous-token"  # noqa: S105 - a path, not a secret
+
+
+@attrs.frozen
+class Call:
+    """One endpoint call, described as data.
+
+    Attributes:
+        method: HTTP method.
+        path: path under the API base URL (never holds a secret).
+        json: JSON body, if any.
+        multipart: streamed multipart body, if any.
+        idempotent: safe to repeat after it may have reached the server.
+        auth: needs the bearer token.
+        kind: the answer's envelope (``"code"`` or ``"render"``).
+        extra_headers: headers beyond auth and attribution.
+    """
+
+    method: str
+    path: str
+    json: Any = _NO_JSON
+    multipart: MultipartPlan | None = None
+    idempotent: bool = False
+    auth: bool = True
+    kind: EnvelopeKind = "code"
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def endpoint(self) -> str:
+        """``METHOD /path`` for logs and retry events."""
+        return f"{self.method} {self.path}"
+
+
+@attrs.define
+class CallContext:
+    """What every call needs: settings, token state, retry hook, clock."""
+
+    settings: Settings
+    tokens: TokenState
+    on_retry: RetryHook | None = None
+    clock: Callable[[], float] = time.monotonic
+
+    def spec(self, call: Call, token: str | None) -> RequestSpec:
+        """The request for ``call`` with auth and attribution headers."""
+        headers = dict(self.settings.attribution.headers())
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        headers.update(call.extra_headers)
+        return RequestSpec(
+            method=call.method,
+            url=self.settings.base_url + call.path,
+            headers=tuple(headers.items()),
+            json=call.json,
+            multipart=call.multipart,
+            label=call.endpoint,
+        )
+
+    def register_url(self) -> str | None:
+        """The registration link that binds an anonymous user (for code 2001)."""
+        if self.tokens.user_supplied or not self.tokens.user_id:
+            return None
+        return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
+
+
+def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]) -> Flow[Any]:
+    attempt[0] += 1
+    started = ctx.clock()
+    try:
+        response: httpx.Response = yield Send(ctx.spec(call, token))
+    except httpx.TransportError as exc:
+        error = connection_error(exc)
+        logger.info(
+            "%s failed attempt=%d error=%s", call.endpoint, attempt[0], type(error).__name__
+        )
+        raise error from None
+    elapsed_ms = (ctx.clock() - started) * 1000
+    logger.info(
+        "%s -> %d attempt=%d %.0fms", call.endpoint, response.status_code, attempt[0], elapsed_ms
+    )
+    return read_answer(response, call.kind)
+
+
+def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:
+    policy = retry_policy(
+        max_retries=ctx.settings.max_retries,
+        idempotent=call.idempotent,
+        endpoint=call.endpoint,
+        on_retry=ctx.on_retry,
+    )
+    counter = [0]
+    result: dict[str, Any] = yield from retry_flow(
+        policy, lambda: _attempt(ctx, call, token, counter)
+    )
+    return result
+
+
+def call_flow(ctx: CallContext, call: Call) -> Flow[dict[str, Any]]:
+    """Perform ``call``: get a token, send with retries, map errors.
+
+    On code 1001 with an anonymous token, a new token is fetched with the same
+    client id and the call is replayed once; with a caller's token, 1001 is raised.
+    """
+    token = (yield GetToken()) if call.auth else None
+    try:
+        try:
+            return (yield from _with_retries(ctx, call, token))
+        except AuthenticationError:
+            if not call.auth or not ctx.tokens.can_renew():
+                raise
+            logger.info("%s: anonymous token expired, renewing once", call.endpoint)
+            token = yield GetToken(stale=token)
+            return (yield from _with_retries(ctx, call, token))
+    except InsufficientCreditsError as exc:
+        if exc.register_url is None:
+            exc.register_url = ctx.register_url()
+        raise
+
+
+def parsed(flow: Flow[dict[str, Any]], parse: Callable[[dict[str, Any]], T]) -> Flow[T]:
+    """Run ``flow`` and read its ``data`` with ``parse``."""
+    data = yield from flow
+    return parse(data)
+
+
+def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:
+    """Fetch an anonymous token (E1) with ``X-Client-Id`` and store it."""
+    call = Call(
+        "POST",
+        ANONYMOUS_TOKEN_PATH,
+        auth=False,
+        extra_headers=(("X-Client-Id", client_id),),
+    )
+    data = yield from _with_retries(ctx, call, None)
+    token = data.get("token")
+    if not isinstance(token, str) or not token.strip():
+        raise InvalidResponseError("the anonymous-token answer has no token")
+    user_id = data.get("user_id")
+    ctx.tokens.store(token, user_id if isinstance(user_id, str) else None)
+    logger.info("got an anonymous token")
+    return token

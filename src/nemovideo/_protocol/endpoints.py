@@ -1,0 +1,112 @@
+"""The REST endpoints of protocol.md section 4 as flows (E1-E3, E5-E10; E4 lives apart)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import InvalidResponseError
+from ..models.credits import Credits
+from ..models.state import SessionState
+from ..models.upload import Upload
+from .calls import Call, CallContext, call_flow
+from .ops import Flow
+from .requests import MultipartPlan
+from .uploads import url_name
+
+APP_NAME = "nemo_agent"
+
+
+def _seg(value: str) -> str:
+    """A path segment, escaped so a server-given id can never change the path."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty id, got {value!r}")
+    return quote(value, safe="")
+
+
+def create_session(
+    ctx: CallContext, *, task_name: str, language: str | None
+) -> Flow[dict[str, str]]:
+    """E3: start a session; returns ``session_id`` and ``task_id``."""
+    body: dict[str, Any] = {"task_name": task_name}
+    if language:
+        body["language"] = language
+    data = yield from call_flow(
+        ctx, Call("POST", f"/api/tasks/me/with-session/{APP_NAME}", json=body)
+    )
+    session_id, task_id = data.get("session_id"), data.get("task_id")
+    if not isinstance(session_id, str | int) or isinstance(session_id, bool) or session_id == "":
+        raise InvalidResponseError("the session answer has no session_id", body=data)
+    return {
+        "session_id": str(session_id),
+        "task_id": str(task_id) if isinstance(task_id, str | int) and task_id != "" else "",
+    }
+
+
+def claim_token(ctx: CallContext, *, session_id: str, task_id: str | None) -> Flow[str]:
+    """E2: a claim token that opens the project in a browser (it cannot call the API)."""
+    body = {"task_id": task_id, "session_id": session_id}
+    data = yield from call_flow(
+        ctx, Call("POST", "/api/auth/claim-token", json=body, idempotent=True)
+    )
+    token = data.get("claim_token")
+    if not isinstance(token, str) or not token:
+        raise InvalidResponseError("the claim-token answer has no claim_token")
+    return token
+
+
+def browser_url(ctx: CallContext, claim: str) -> str:
+    """The web link for a claim token."""
+    return f"{ctx.settings.web_url}/workspace/claim?ct={quote(claim, safe='')}"
+
+
+def credits(ctx: CallContext) -> Flow[Credits]:
+    """E6: the credit balance."""
+    data = yield from call_flow(ctx, Call("GET", "/api/credits/balance/simple", idempotent=True))
+    return Credits.from_data(data)
+
+
+def state(ctx: CallContext, session_id: str) -> Flow[SessionState]:
+    """E7: the session's latest state."""
+    path = f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest"
+    data = yield from call_flow(ctx, Call("GET", path, idempotent=True))
+    return SessionState.from_data(data, session_id=session_id)
+
+
+def _uploads(data: dict[str, Any], names: list[str]) -> list[Upload]:
+    files = data.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise InvalidResponseError("the upload answer has no 'files' list", body=data)
+    return [Upload.from_data(f, names[i] if i < len(names) else "") for i, f in enumerate(files)]
+
+
+def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow[list[Upload]]:
+    """E5 with a multipart body (streamed from disk by the driver)."""
+    path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
+    data = yield from call_flow(ctx, Call("POST", path, multipart=plan))
+    return _uploads(data, [p.path.name for p in plan.parts])
+
+
+def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list[Upload]]:
+    """E5 with a JSON list of URLs."""
+    if not urls or not all(
+        isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls
+    ):
+        raise ValueError("upload_urls needs a non-empty list of http(s) URLs")
+    path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
+    body = {"urls": list(urls), "source_type": "url"}
+    data = yield from call_flow(ctx, Call("POST", path, json=body))
+    return _uploads(data, [url_name(u) for u in urls])
+
+
+RENDER_PATH = "/api/render/proxy/lambda"
+
+
+def render_status_path(render_id: str) -> str:
+    """E9 path."""
+    return f"{RENDER_PATH}/{_seg(render_id)}"
+
+
+def render_download_path(render_id: str) -> str:
+    """E10 path."""
+    return f"/api/render/proxy/{_seg(render_id)}/download"

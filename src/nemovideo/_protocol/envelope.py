@@ -1,0 +1,215 @@
+"""Reading answers: envelopes, error mapping (body code first, then HTTP status)."""
+
+from __future__ import annotations
+
+import json
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import httpx
+
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ExportBlockedError,
+    FileTooLargeError,
+    InsufficientCreditsError,
+    InvalidResponseError,
+    MissingClientIdError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    SessionNotFoundError,
+    UnsupportedFileTypeError,
+)
+from .redact import redact
+
+EnvelopeKind = Literal["code", "render"]
+
+_CODE_CLASSES: dict[int, type[APIError]] = {
+    1001: AuthenticationError,
+    1002: SessionNotFoundError,
+    2001: InsufficientCreditsError,
+    4001: UnsupportedFileTypeError,
+    4002: FileTooLargeError,
+}
+_CODE_MESSAGES = {
+    1001: "token invalid or expired",
+    1002: "session not found",
+    2001: "out of credits",
+    4001: "unsupported file type",
+    4002: "file too large (the limit is 500 MB)",
+}
+_MAX_TEXT = 300
+
+
+def decode_body(content: bytes) -> Any:
+    """The body as JSON when it is JSON, else its text (``None`` when empty)."""
+    if not content.strip():
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return content.decode("utf-8", errors="replace")
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of a JSON value with every string passed through :func:`redact`."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_json(v) for k, v in value.items()}
+    return value
+
+
+def _message(body: Any, fallback: str) -> str:
+    if isinstance(body, dict):
+        for key in ("message", "msg", "error", "detail", "error_message", "errorMessage"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return redact(value.strip())[:_MAX_TEXT]
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        if text.lstrip().startswith("<"):
+            return fallback
+        return redact(text)[:_MAX_TEXT]
+    return fallback
+
+
+def _request_id(response: httpx.Response, body: Any) -> str | None:
+    for header in ("x-request-id", "x-trace-id", "x-amzn-requestid"):
+        if header in response.headers:
+            return response.headers[header][:128]
+    if isinstance(body, dict):
+        for key in ("request_id", "requestId", "trace_id"):
+            value = body.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                return str(value)[:128]
+    return None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Parse a ``Retry-After`` header: seconds or an HTTP date; ``None`` if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    from datetime import datetime
+
+    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+
+
+def _status_error(status: int, message: str, response: httpx.Response, **fields: Any) -> APIError:
+    lower = message.lower()
+    if status == 400:
+        if "client" in lower and "id" in lower:
+            return MissingClientIdError(message, **fields)
+        return BadRequestError(message, **fields)
+    if status in (401, 403):
+        return AuthenticationError(message, **fields)
+    if status == 402:
+        return ExportBlockedError(message, **fields)
+    if status == 404:
+        if "session" in lower and "not found" in lower:
+            return SessionNotFoundError(message, **fields)
+        return NotFoundError(message, **fields)
+    if status == 413:
+        return FileTooLargeError(message, **fields)
+    if status == 415:
+        return UnsupportedFileTypeError(message, **fields)
+    if status == 429:
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        return RateLimitError(message, retry_after=retry_after, **fields)
+    if status == 408 or status >= 500:
+        return ServerError(message, **fields)
+    return APIError(message, **fields)
+
+
+def error_for_response(response: httpx.Response, body: Any) -> APIError | None:
+    """The error an answer means, or ``None`` when it is a success.
+
+    The body's ``code`` decides first (``0`` is success), then ``success: false``,
+    then the HTTP status. Non-JSON bodies (an HTML 502 page) map by status.
+    """
+    status = response.status_code
+    fields: dict[str, Any] = {
+        "status_code": status,
+        "request_id": _request_id(response, body),
+        "body": redact_json(body),
+    }
+    if isinstance(body, dict):
+        code = body.get("code")
+        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+            fields["code"] = code
+            if code in _CODE_CLASSES:
+                message = _message(body, _CODE_MESSAGES[code])
+                return _CODE_CLASSES[code](message, **fields)
+            if 400 <= code <= 599:
+                return _status_error(code, _message(body, f"error {code}"), response, **fields)
+            return APIError(_message(body, f"error code {code}"), **fields)
+        if body.get("success") is False:
+            message = _message(body, "the service reported a failure")
+            if status >= 400:
+                return _status_error(status, message, response, **fields)
+            return APIError(message, **fields)
+    if status >= 300:
+        reason = response.reason_phrase or "error"
+        return _status_error(status, _message(body, f"HTTP {status} {reason}"), response, **fields)
+    return None
+
+
+def read_answer(response: httpx.Response, kind: EnvelopeKind = "code") -> dict[str, Any]:
+    """Return the useful part of an answer, or raise the error it means.
+
+    ``kind="code"`` returns ``data`` of ``{"code": 0, "data": {...}}``;
+    ``kind="render"`` returns the whole JSON object (render answers come in
+    several published shapes, read by :mod:`nemovideo._protocol.render`).
+    """
+    body = decode_body(response.content)
+    error = error_for_response(response, body)
+    if error is not None:
+        raise error
+    if not isinstance(body, dict):
+        what = "an empty body" if body is None else "a body that is not a JSON object"
+        raise InvalidResponseError(
+            f"the service answered with {what}",
+            status_code=response.status_code,
+            request_id=_request_id(response, body),
+            body=redact_json(body) if isinstance(body, str | list) else None,
+        )
+    if kind == "render":
+        return body
+    data = body.get("data", {} if "code" in body else None)
+    if data is None and "code" in body:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidResponseError(
+            "the answer has no 'data' object",
+            status_code=response.status_code,
+            request_id=_request_id(response, body),
+            body=redact_json(body),
+        )
+    return data
+
+
+def connection_error(exc: httpx.TransportError) -> APIConnectionError:
+    """Map an httpx transport error; ``sent=False`` when the request never left."""
+    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    text = redact(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"request timed out: {text}", sent=not never_sent)
+    return APIConnectionError(f"connection failed: {text}", sent=not never_sent)

@@ -1,0 +1,166 @@
+"""The render lifecycle (protocol.md section 7): export, poll, resubmit once, time out."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import (
+    APIConnectionError,
+    NotReadyError,
+    RateLimitError,
+    RenderFailedError,
+    RenderTimeoutError,
+    ServerError,
+)
+from ..models.render import RenderStatus
+from . import endpoints
+from .calls import Call, CallContext, call_flow
+from .download import download
+from .ops import Flow, Sleep
+
+DEFAULT_WAIT_TIMEOUT = 600.0
+FIRST_POLL = 2.0
+POLL_GROWTH = 1.5
+MAX_POLL = 15.0
+MAX_FAILED_POLLS = 5
+
+
+def new_render_id() -> str:
+    """A fresh client-chosen render id: ``render_<ms timestamp>_<random>``."""
+    return f"render_{int(time.time() * 1000)}_{uuid.uuid4().hex[:8]}"
+
+
+@attrs.define
+class RenderJob:
+    """A render being tracked: its current id (it changes on resubmission), its
+    session, the draft it was submitted with (``None`` after a resume), and the output
+    options."""
+
+    id: str
+    session_id: str
+    draft: dict[str, Any] | None = None
+    output: dict[str, Any] = attrs.field(factory=lambda: {"format": "mp4", "quality": "high"})
+    last_status: RenderStatus | None = None
+    resubmitted: bool = False
+
+
+def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
+    """E8: submit ``job`` with its current id."""
+    body = {"id": job.id, "sessionId": job.session_id, "draft": job.draft, "output": job.output}
+    answer = yield from call_flow(
+        ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render")
+    )
+    status = RenderStatus.from_answer(answer, job.id)
+    job.last_status = status
+    return status
+
+
+def export(ctx: CallContext, session_id: str, output: dict[str, Any]) -> Flow[RenderJob]:
+    """Read state, refuse an unready draft (nothing submitted), then submit E8."""
+    current = yield from endpoints.state(ctx, session_id)
+    if current.draft is None or not current.draft.is_exportable:
+        raise NotReadyError(
+            "the timeline has no track with a segment yet, so there is nothing to export; "
+            "ask the agent to build the edit first"
+        )
+    job = RenderJob(
+        id=new_render_id(), session_id=session_id, draft=current.draft_dict, output=output
+    )
+    yield from submit(ctx, job)
+    return job
+
+
+def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
+    """E9: one status reading (transient errors retried on the same id)."""
+    call = Call("GET", endpoints.render_status_path(job.id), idempotent=True, kind="render")
+    answer = yield from call_flow(ctx, call)
+    reading = RenderStatus.from_answer(answer, job.id)
+    job.last_status = reading
+    return reading
+
+
+def _resubmit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
+    if job.draft is None:
+        current = yield from endpoints.state(ctx, job.session_id)
+        job.draft = current.draft_dict
+    job.id = new_render_id()
+    job.resubmitted = True
+    return (yield from submit(ctx, job))
+
+
+def poll_intervals(fixed: float | None) -> Callable[[int], float]:
+    """The wait before poll ``n`` (0-based): fixed, or 2 s growing 1.5x up to 15 s."""
+    if fixed is not None:
+        return lambda n: fixed
+    return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH**n)
+
+
+def wait(
+    ctx: CallContext,
+    job: RenderJob,
+    *,
+    timeout: float,
+    poll_interval: float | None,
+    on_progress: Callable[[RenderStatus], None] | None,
+) -> Flow[RenderStatus]:
+    """Poll until completed. A failed render is resubmitted once with a new id; a
+    second failure raises :class:`RenderFailedError`. Transient poll errors keep
+    polling the same id (up to 5 in a row). Past ``timeout`` seconds,
+    :class:`RenderTimeoutError` carries the last status."""
+    deadline = ctx.clock() + timeout
+    interval = poll_intervals(poll_interval)
+    polls = failed_polls = 0
+    while True:
+        try:
+            reading = yield from status(ctx, job)
+        except (ServerError, APIConnectionError, RateLimitError):
+            failed_polls += 1
+            if failed_polls >= MAX_FAILED_POLLS:
+                raise
+        else:
+            failed_polls = 0
+            if on_progress is not None:
+                on_progress(reading)
+            if reading.is_completed:
+                return reading
+            if reading.is_failed:
+                if job.resubmitted:
+                    raise RenderFailedError(
+                        f"render {job.id} failed twice: {reading.error or 'no reason given'}",
+                        render_id=job.id,
+                        status=reading,
+                    )
+                yield from _resubmit(ctx, job)
+                polls = 0
+                continue
+        remaining = deadline - ctx.clock()
+        if remaining <= 0:
+            raise RenderTimeoutError(
+                f"render {job.id} not finished after {timeout:g} s; resume it later with "
+                f"client.render({job.id!r}, session_id={job.session_id!r})",
+                render_id=job.id,
+                status=job.last_status,
+            )
+        yield Sleep(min(interval(polls), remaining))
+        polls += 1
+
+
+def fetch(
+    ctx: CallContext,
+    job: RenderJob,
+    target: Path,
+    on_progress: Callable[[int, int | None], None] | None,
+    *,
+    timeout: float,
+) -> Flow[Path]:
+    """Wait for the render when it is not known to be complete, then download it."""
+    reading = job.last_status
+    if reading is None or not reading.is_completed:
+        reading = yield from wait(ctx, job, timeout=timeout, poll_interval=None, on_progress=None)
+    return (yield from download(ctx, reading, target, on_progress))

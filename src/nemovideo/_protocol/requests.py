@@ -1,0 +1,99 @@
+"""What to send: a request described as data, built into ``httpx`` by the drivers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+_NO_JSON: Any = object()
+
+
+@attrs.frozen
+class FilePart:
+    """One file of a multipart body: its part header, where its bytes are, and how many."""
+
+    head: bytes
+    path: Path
+    size: int
+
+
+@attrs.define
+class UploadProgress:
+    """Adds up the bytes sent by several upload bodies and reports ``(sent, total)``.
+
+    A body that is sent again (a retry) starts its count from zero.
+    """
+
+    total: int
+    callback: Callable[[int, int], None]
+    _sent: dict[str, int] = attrs.field(factory=dict, alias="_sent")
+
+    def restart(self, key: str) -> None:
+        """A body starts (again) from its first byte."""
+        self._sent[key] = 0
+        self.callback(sum(self._sent.values()), self.total)
+
+    def advance(self, key: str, count: int) -> None:
+        """``count`` more bytes of a body went out."""
+        self._sent[key] = self._sent.get(key, 0) + count
+        self.callback(sum(self._sent.values()), self.total)
+
+
+@attrs.frozen
+class MultipartPlan:
+    """A multipart/form-data body streamed from disk, with its exact length known up front."""
+
+    boundary: str
+    parts: tuple[FilePart, ...]
+    tail: bytes
+    progress: UploadProgress | None = attrs.field(default=None, eq=False)
+
+    @property
+    def content_length(self) -> int:
+        """Total body size in bytes."""
+        return sum(len(p.head) + p.size + 2 for p in self.parts) + len(self.tail)
+
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` header value."""
+        return f"multipart/form-data; boundary={self.boundary}"
+
+
+@attrs.frozen
+class RequestSpec:
+    """A request to make: method, absolute URL, headers, and a JSON or multipart body.
+
+    ``label`` names the endpoint in logs (never a URL with a secret in it).
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    json: Any = _NO_JSON
+    multipart: MultipartPlan | None = None
+    label: str = ""
+
+    @property
+    def has_json(self) -> bool:
+        """Whether the request carries a JSON body."""
+        return self.json is not _NO_JSON
+
+    def header_dict(self) -> dict[str, str]:
+        """Headers as a dict, multipart ``Content-Type``/``Content-Length`` included."""
+        headers = dict(self.headers)
+        if self.multipart is not None:
+            headers["Content-Type"] = self.multipart.content_type
+            headers["Content-Length"] = str(self.multipart.content_length)
+        return headers
+
+    def without_auth(self) -> RequestSpec:
+        """The same request with no ``Authorization`` or ``X-Skill-*`` header."""
+        kept = tuple(
+            (k, v)
+            for k, v in self.headers
+            if k.lower() != "authorization" and not k.lower().startswith("x-skill-")
+        )
+        return attrs.evolve(self, headers=kept)

@@ -1,0 +1,246 @@
+"""The exception tree of the SDK.
+
+Every error the SDK raises derives from :class:`NemoVideoError`. Errors that come
+from an answer of the service derive from :class:`APIError` and carry the body
+``code``, the HTTP ``status_code``, the ``message``, the ``request_id`` when known,
+and the raw ``body``. Which class an answer maps to is decided in one place,
+:func:`nemovideo._protocol.envelope.error_for_response`: the body's code first, then
+the HTTP status (protocol.md section 8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "DownloadError",
+    "ExportBlockedError",
+    "FileTooLargeError",
+    "InsufficientCreditsError",
+    "InvalidResponseError",
+    "MissingClientIdError",
+    "NemoVideoError",
+    "NotFoundError",
+    "NotReadyError",
+    "RateLimitError",
+    "RenderFailedError",
+    "RenderTimeoutError",
+    "ServerError",
+    "SessionNotFoundError",
+    "UnsupportedFileTypeError",
+    "UploadError",
+]
+
+
+class NemoVideoError(Exception):
+    """Base class of every error raised by nemovideo."""
+
+
+class APIError(NemoVideoError):
+    """The service answered with an error.
+
+    Attributes:
+        message: the human-readable message (from the body when it has one).
+        code: the body's numeric ``code`` when there was one, else ``None``.
+        status_code: the HTTP status of the answer, or ``None`` for errors raised
+            before an answer arrived.
+        request_id: the server's request id (``X-Request-Id`` or the body), if any.
+        body: the raw body: the decoded JSON when it was JSON, else the text.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.code is not None:
+            parts.append(f"code {self.code}")
+        if self.status_code is not None:
+            parts.append(f"HTTP {self.status_code}")
+        if self.request_id:
+            parts.append(f"request {self.request_id}")
+        return parts[0] if len(parts) == 1 else f"{parts[0]} ({', '.join(parts[1:])})"
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"{name}({self.message!r}, code={self.code!r}, status_code={self.status_code!r})"
+
+
+class AuthenticationError(APIError):
+    """The token is invalid or expired (code 1001, or HTTP 401/403).
+
+    An anonymous token is renewed and the call replayed once before this is raised;
+    a token you supplied cannot be renewed by the SDK.
+    """
+
+
+class SessionNotFoundError(APIError):
+    """The session does not exist (code 1002 or HTTP 404 ``Session not found``).
+
+    Its state is gone: create a new session.
+    """
+
+
+class InsufficientCreditsError(APIError):
+    """Out of credits (code 2001).
+
+    Attributes:
+        register_url: for anonymous users, the link that binds this anonymous user to
+            a new account (``<web>/register?bind=<user id>``), when the user id is known.
+    """
+
+    def __init__(self, message: str, *, register_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.register_url = register_url
+
+
+class UnsupportedFileTypeError(APIError):
+    """The file type is not accepted (code 4001, or refused locally before sending).
+
+    Attributes:
+        path: the local file, when the SDK refused it before sending.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.path = path
+
+
+class FileTooLargeError(APIError):
+    """The file is over the 500 MB limit (code 4002, or refused locally before sending).
+
+    Attributes:
+        path: the local file, when the SDK refused it before sending.
+        size: its size in bytes, when known.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | None = None, size: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.path = path
+        self.size = size
+
+
+class BadRequestError(APIError):
+    """The service refused the request as malformed (HTTP 400)."""
+
+
+class MissingClientIdError(BadRequestError):
+    """The service says the ``X-Client-Id`` header is missing (HTTP 400 on the token call)."""
+
+
+class ExportBlockedError(APIError):
+    """Export refused by the account's plan (HTTP 402). Not a credit problem; never retried."""
+
+
+class NotFoundError(APIError):
+    """The resource does not exist (HTTP 404 other than a missing session)."""
+
+
+class RateLimitError(APIError):
+    """Rate limited (HTTP 429).
+
+    Attributes:
+        retry_after: the server's ``Retry-After`` in seconds, when it gave one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """The service failed (HTTP 5xx, or 408 Request Timeout)."""
+
+
+class InvalidResponseError(APIError):
+    """The service answered success with a body the SDK cannot read (not JSON, wrong shape)."""
+
+
+class APIConnectionError(NemoVideoError):
+    """The request did not get an answer: connection refused, reset, or cut short.
+
+    Attributes:
+        sent: ``False`` when the request provably never reached the server (the
+            connection was never made), so even a non-idempotent call may be repeated.
+    """
+
+    def __init__(self, message: str, *, sent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.sent = sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before an answer arrived."""
+
+
+class NotReadyError(NemoVideoError):
+    """The session's timeline cannot be exported yet: no track has a segment."""
+
+
+class RenderFailedError(NemoVideoError):
+    """The render failed, also after one resubmission with a new id.
+
+    Attributes:
+        render_id: the id of the last render tried.
+        status: the last :class:`~nemovideo.RenderStatus` seen, if any.
+    """
+
+    def __init__(self, message: str, *, render_id: str, status: Any = None) -> None:
+        super().__init__(message)
+        self.render_id = render_id
+        self.status = status
+
+
+class RenderTimeoutError(NemoVideoError):
+    """``Render.wait`` reached its overall timeout.
+
+    The render may still finish: resume it later with ``client.render(render_id, ...)``.
+
+    Attributes:
+        render_id: the render waited for.
+        status: the last :class:`~nemovideo.RenderStatus` seen, if any.
+    """
+
+    def __init__(self, message: str, *, render_id: str, status: Any = None) -> None:
+        super().__init__(message)
+        self.render_id = render_id
+        self.status = status
+
+
+class UploadError(NemoVideoError):
+    """Some files of a batch upload failed; the others were uploaded.
+
+    Attributes:
+        uploaded: the :class:`~nemovideo.Upload` objects of the files that went up.
+        failures: ``(path, error)`` for every file that did not.
+    """
+
+    def __init__(self, message: str, *, uploaded: list[Any], failures: list[tuple[str, Exception]]):
+        super().__init__(message)
+        self.uploaded = uploaded
+        self.failures = failures
+
+
+class DownloadError(NemoVideoError):
+    """A download failed or was incomplete; nothing was left at the target path."""

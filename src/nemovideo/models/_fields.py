@@ -1,0 +1,46 @@
+"""Lenient readers for JSON fields: wrong types become ``None``, never an exception."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def opt_str(value: Any) -> str | None:
+    """A string, a number as a string, or ``None``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def opt_float(value: Any) -> float | None:
+    """A number (or a numeric string) as float, else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def opt_int(value: Any) -> int | None:
+    """A whole number (or a numeric string) as int, else ``None``."""
+    number = opt_float(value)
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        return None
+    return int(number)
+
+
+def opt_dict(value: Any) -> dict[str, Any] | None:
+    """A JSON object, else ``None``."""
+    return value if isinstance(value, dict) else None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON array, else an empty list."""
+    return value if isinstance(value, list) else []
