@@ -74,7 +74,9 @@ class _Wait(tenacity.wait.wait_base):
     """``Retry-After`` or 30 s for a 429; exponential backoff with jitter otherwise."""
 
     def __init__(self) -> None:
-        self.backoff = tenacity.wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+        self.backoff = tenacity.wait_exponential(multiplier=0.5, max=8.0) + tenacity.wait_random(
+            0, 0.5
+        )
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome

@@ -1,0 +1,129 @@
+"""Shared fixtures: an isolated environment, the live emulator, cassette settings.
+
+Cassettes are recorded against the emulator with ``--record-mode=once`` (or
+``rewrite``) and replayed by default (``--record-mode=none`` in pyproject), with
+sockets disabled so a request that misses its cassette fails loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["anyio"]
+
+REPLAY_URL = "http://127.0.0.1:9"
+_TOKEN_RE = re.compile(rb"(nmv_usr_|clm_)[A-Za-z0-9_\-]+")
+_RENDER_ID_RE = re.compile(r"render_\d+_[0-9a-f]+")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test sees the developer's tokens or writes to the real home folder."""
+    for name in (
+        "NEMO_TOKEN",
+        "NEMO_API_URL",
+        "NEMO_WEB_URL",
+        "NEMO_CLIENT_ID",
+        "SKILL_SOURCE",
+        "NEMOVIDEO_LOG",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+# -- the live emulator ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _running_emulator() -> Iterator[Any]:
+    from nemovideo.emulator import serve
+
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def emulator(_running_emulator: Any) -> Iterator[Any]:
+    """A running emulator on 127.0.0.1, reset for each test (``.url``, ``.emulator``)."""
+    _running_emulator.emulator.reset()
+    yield _running_emulator
+    _running_emulator.emulator.reset()
+
+
+# -- cassettes -------------------------------------------------------------------------
+
+
+def _scrub_request(request: Any) -> Any:
+    request.uri = _TOKEN_RE.sub(rb"\1REDACTED", request.uri.encode()).decode()
+    if isinstance(request.body, bytes | str) and request.body:
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        if len(body) > 4096:
+            request.body = b"<streamed upload body omitted>"
+        else:
+            request.body = _TOKEN_RE.sub(rb"\1REDACTED", body)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    body = response.get("body", {})
+    content = body.get("string")
+    if isinstance(content, bytes | str) and content:
+        raw = content.encode() if isinstance(content, str) else content
+        body["string"] = _TOKEN_RE.sub(rb"\1REDACTED", raw)
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in {"set-cookie", "authorization"}:
+            del headers[name]
+    return response
+
+
+def _path_without_render_ids(r1: Any, r2: Any) -> None:
+    if _RENDER_ID_RE.sub("render_*", r1.path) != _RENDER_ID_RE.sub("render_*", r2.path):
+        raise AssertionError(f"{r1.path} != {r2.path}")
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    """Register the matcher that ignores client-chosen render ids."""
+    vcr.register_matcher("path_ids", _path_without_render_ids)
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    """Cassettes keep no token: auth headers are dropped and tokens in bodies masked."""
+    return {
+        "filter_headers": ["authorization", "x-client-id", "cookie"],
+        "match_on": ["method", "path_ids"],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """One folder of cassettes per test module."""
+    module = Path(request.module.__file__)
+    return str(module.parent / "cassettes" / module.stem)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When replaying, tests that use cassettes get no sockets at all."""
+    if config.getoption("--record-mode") != "none":
+        return
+    for item in items:
+        if item.get_closest_marker("vcr") is not None:
+            item.add_marker(pytest.mark.disable_socket)

@@ -1,0 +1,176 @@
+"""Reading answers: body code first, then HTTP status; non-JSON bodies; redaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from nemovideo import errors
+from nemovideo._protocol.envelope import (
+    connection_error,
+    read_answer,
+    retry_after_seconds,
+)
+from nemovideo._protocol.redact import redact
+
+
+def _response(
+    status: int, body: Any = None, *, text: str | None = None, **headers: str
+) -> httpx.Response:
+    request = httpx.Request("GET", "https://api.example/x")
+    if text is not None:
+        return httpx.Response(status, text=text, headers=headers, request=request)
+    if body is None:
+        return httpx.Response(status, content=b"", headers=headers, request=request)
+    return httpx.Response(status, json=body, headers=headers, request=request)
+
+
+def test_success_returns_data() -> None:
+    assert read_answer(_response(200, {"code": 0, "data": {"a": 1}})) == {"a": 1}
+
+
+def test_success_without_data_is_an_empty_object() -> None:
+    assert read_answer(_response(200, {"code": 0})) == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        (1001, errors.AuthenticationError),
+        (1002, errors.SessionNotFoundError),
+        (2001, errors.InsufficientCreditsError),
+        (4001, errors.UnsupportedFileTypeError),
+        (4002, errors.FileTooLargeError),
+        (429, errors.RateLimitError),
+        (402, errors.ExportBlockedError),
+        (9999, errors.APIError),
+    ],
+)
+@pytest.mark.parametrize("status", [200, 400, 401, 404])
+def test_body_code_wins_over_http_status(code: int, cls: type[Exception], status: int) -> None:
+    with pytest.raises(cls) as info:
+        read_answer(_response(status, {"code": code, "message": "boom"}))
+    error = info.value
+    assert isinstance(error, errors.APIError)
+    assert type(error) is cls
+    assert error.code == code
+    assert error.status_code == status
+    assert error.message == "boom"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (402, errors.ExportBlockedError),
+        (404, errors.NotFoundError),
+        (408, errors.ServerError),
+        (409, errors.APIError),
+        (413, errors.FileTooLargeError),
+        (429, errors.RateLimitError),
+        (500, errors.ServerError),
+        (502, errors.ServerError),
+        (503, errors.ServerError),
+    ],
+)
+def test_http_status_maps_when_body_has_no_code(status: int, cls: type[Exception]) -> None:
+    with pytest.raises(cls) as info:
+        read_answer(_response(status, {"message": "nope"}))
+    assert type(info.value) is cls
+    assert info.value.status_code == status  # type: ignore[attr-defined]
+
+
+def test_missing_client_id_400() -> None:
+    with pytest.raises(errors.MissingClientIdError):
+        read_answer(_response(400, {"code": 400, "message": "X-Client-Id header is required"}))
+
+
+def test_adk_session_not_found() -> None:
+    with pytest.raises(errors.SessionNotFoundError):
+        read_answer(_response(404, {"detail": "Session not found: 123"}))
+
+
+def test_html_502_page_is_a_server_error_not_a_crash() -> None:
+    page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    with pytest.raises(errors.ServerError) as info:
+        read_answer(_response(502, text=page, **{"content-type": "text/html"}))
+    assert info.value.status_code == 502
+    assert "<html>" not in info.value.message
+    assert info.value.body == page
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        _response(200, text="{not json"),
+        _response(200),
+        _response(200, [1, 2]),
+        _response(200, {"code": 0, "data": [1]}),
+        _response(200, {"something": "else"}),
+    ],
+)
+def test_unreadable_success_is_invalid_response(response: httpx.Response) -> None:
+    with pytest.raises(errors.InvalidResponseError):
+        read_answer(response)
+
+
+def test_render_envelope_failure() -> None:
+    with pytest.raises(errors.APIError, match="bad draft"):
+        read_answer(_response(200, {"success": False, "error": "bad draft"}), "render")
+    with pytest.raises(errors.BadRequestError, match="bad draft"):
+        read_answer(_response(400, {"success": False, "error": "bad draft"}), "render")
+    body = {"success": True, "data": {"status": "pending"}}
+    assert read_answer(_response(200, body), "render") == body
+
+
+def test_request_id_is_kept() -> None:
+    with pytest.raises(errors.ServerError) as info:
+        read_answer(_response(500, {"message": "x"}, **{"x-request-id": "req-42"}))
+    assert info.value.request_id == "req-42"
+    assert "req-42" in str(info.value)
+
+
+def test_rate_limit_carries_retry_after() -> None:
+    with pytest.raises(errors.RateLimitError) as info:
+        read_answer(_response(429, {"message": "slow down"}, **{"retry-after": "7"}))
+    assert info.value.retry_after == 7.0
+
+
+def test_tokens_in_server_messages_are_redacted() -> None:
+    body = {"code": 1001, "message": "token nmv_usr_abcdefghijklmnop expired"}
+    with pytest.raises(errors.AuthenticationError) as info:
+        read_answer(_response(200, body))
+    assert "abcdefghijklmnop" not in str(info.value)
+    assert "abcdefghijklmnop" not in repr(info.value)
+    assert "abcdefghijklmnop" not in repr(info.value.body)
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after_seconds("12") == 12.0
+    assert retry_after_seconds("1.5") == 1.5
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_redact_masks_every_token_shape() -> None:
+    text = "Bearer nmv_usr_abc123 and clm_xyz789 and Authorization: Bearer sk-live-1"
+    masked = redact(text)
+    for secret in ("abc123", "xyz789", "sk-live-1"):
+        assert secret not in masked
+
+
+def test_connection_errors_know_whether_the_request_was_sent() -> None:
+    request = httpx.Request("POST", "https://api.example/x")
+    refused = connection_error(httpx.ConnectError("refused", request=request))
+    assert not refused.sent
+    assert type(refused) is errors.APIConnectionError
+    reset = connection_error(httpx.ReadError("reset", request=request))
+    assert reset.sent
+    timeout = connection_error(httpx.ReadTimeout("slow", request=request))
+    assert isinstance(timeout, errors.APITimeoutError)
+    assert timeout.sent
+    assert not connection_error(httpx.ConnectTimeout("slow", request=request)).sent
