@@ -17,9 +17,13 @@ from ._io import TempFileSink, aiter_multipart
 from ._protocol import download as dl
 from ._protocol import endpoints, uploads
 from ._protocol import render as rendering
-from ._protocol.ops import Download, Flow, GetToken, Op, Send, Sleep, T
+from ._protocol import turn as turns
+from ._protocol.calls import is_event_stream
+from ._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
 from ._protocol.requests import MultipartPlan
 from ._protocol.retry import RetryHook
+from ._turns import AsyncTurn, AsyncTurnOpener
+from .models.changes import Change
 from .models.credits import Credits
 from .models.render import RenderStatus
 from .models.state import SessionState
@@ -45,6 +49,9 @@ class AsyncNemoVideo(BaseClient):
         on_retry: called with a :class:`~nemovideo.RetryEvent` before each retry.
         allow_insecure_http: allow ``http://`` to a non-loopback host.
         sleep: how to wait between retries and polls (tests pass a fake).
+        clock: the monotonic clock that timeouts are measured with (tests pass a fake).
+        turn_policy: limits and recovery schedule of conversation turns
+            (:class:`~nemovideo.TurnPolicy`; the vendor's defaults).
     """
 
     def __init__(
@@ -64,6 +71,7 @@ class AsyncNemoVideo(BaseClient):
         on_retry: RetryHook | None = None,
         allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        turn_policy: turns.TurnPolicy | None = None,
     ) -> None:
         super().__init__(
             token=token,
@@ -78,9 +86,12 @@ class AsyncNemoVideo(BaseClient):
             on_retry=on_retry,
             allow_insecure_http=allow_insecure_http,
             clock=clock,
+            turn_policy=turn_policy,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(**self._default_http_kwargs())
+        self._http = http_client or httpx.AsyncClient(
+            **self._default_http_kwargs(asynchronous=True)
+        )
         self._sleep = sleep
         self._token_lock = anyio.Lock()
 
@@ -124,6 +135,15 @@ class AsyncNemoVideo(BaseClient):
             body = self._body(plan) if plan is not None else None
             request = self._http.build_request(**self._request_kwargs(op.spec, body))
             return await self._http.send(request, follow_redirects=False)
+        if isinstance(op, OpenStream):
+            request = self._http.build_request(**self._request_kwargs(op.spec, None))
+            response = await self._http.send(request, stream=True, follow_redirects=False)
+            if not is_event_stream(response):
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+            return response
         if isinstance(op, Sleep):
             return await self._sleep(op.seconds)
         if isinstance(op, GetToken):
@@ -249,6 +269,57 @@ class AsyncSession:
         output = {"format": format, "quality": quality}
         job = await self._client._run(rendering.export(self._client._ctx, self.session_id, output))
         return AsyncRender(self._client, job)
+
+    def send(
+        self,
+        text: str,
+        *,
+        policy: turns.TurnPolicy | None = None,
+        on_still_working: turns.StillWorkingHook | None = None,
+    ) -> AsyncTurnOpener:
+        """Send a message to the agent (E4), once; ``async with`` or ``await`` the turn.
+
+        Iterate the turn with ``async for``, or ``await turn.result()`` for the
+        :class:`~nemovideo.Reply`. See :meth:`nemovideo.Session.send`.
+        """
+        client = self._client
+
+        async def opening() -> AsyncTurn:
+            chosen = policy or client.turn_policy
+            client._claim_turn(self.session_id)
+            try:
+                before, response = await client._run(
+                    turns.open_flow(client._ctx, self.session_id, text, chosen)
+                )
+            except BaseException:
+                client._release_turn(self.session_id)
+                raise
+            machine = turns.TurnMachine(chosen, client._ctx.clock(), on_still_working)
+            return AsyncTurn(client, self.session_id, before, response, machine)
+
+        return AsyncTurnOpener(opening)
+
+    async def wait_until_settled(
+        self,
+        *,
+        since: SessionState | None = None,
+        interval: float = 5.0,
+        stable_reads: int = 2,
+        timeout: float = 180.0,
+    ) -> list[Change]:
+        """Poll the state until the draft stops changing; returns what changed.
+
+        See :meth:`nemovideo.Session.wait_until_settled`.
+        """
+        flow = turns.settle_flow(
+            self._client._ctx,
+            self.session_id,
+            since=since,
+            interval=interval,
+            stable_reads=stable_reads,
+            timeout=timeout,
+        )
+        return await self._client._run(flow)
 
     async def browser_url(self) -> str:
         """A link that opens this project in the web app (E2 claim token, never the

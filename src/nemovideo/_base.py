@@ -18,9 +18,12 @@ from ._protocol.calls import CallContext, anonymous_token_flow
 from ._protocol.ops import Flow
 from ._protocol.requests import MultipartPlan, RequestSpec
 from ._protocol.retry import RetryHook
-from .errors import AuthenticationError
+from ._protocol.turn import TurnPolicy
+from ._transport import client_kwargs
+from .errors import AuthenticationError, TurnInProgressError
 
 _USER_AGENT = "nemovideo-python"
+_DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 class BaseClient:
@@ -41,6 +44,7 @@ class BaseClient:
         on_retry: RetryHook | None = None,
         allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        turn_policy: TurnPolicy | None = None,
     ) -> None:
         configure_from_env()
         settings = resolve_settings(
@@ -59,6 +63,9 @@ class BaseClient:
         self._ctx = CallContext(settings=settings, tokens=tokens, on_retry=on_retry, clock=clock)
         self._client_id = settings.client_id
         self._client_id_lock = threading.Lock()
+        self.turn_policy = turn_policy or TurnPolicy()
+        self._running_turns: set[str] = set()
+        self._turns_lock = threading.Lock()
 
     @property
     def settings(self) -> Settings:
@@ -80,6 +87,21 @@ class BaseClient:
                 self._client_id = load_or_create_client_id(os.environ)
             return self._client_id
 
+    def _claim_turn(self, session_id: str) -> None:
+        """Mark a turn as running on ``session_id``, or refuse: one turn at a time."""
+        with self._turns_lock:
+            if session_id in self._running_turns:
+                raise TurnInProgressError(
+                    f"a turn is still running on session {session_id}; the message was not "
+                    "sent (it would run twice and be charged twice)"
+                )
+            self._running_turns.add(session_id)
+
+    def _release_turn(self, session_id: str) -> None:
+        """The turn on ``session_id`` is over (or its connection closed)."""
+        with self._turns_lock:
+            self._running_turns.discard(session_id)
+
     def _token_step(self, stale: str | None) -> str | Flow[str]:
         """The token to use now, or the flow that fetches one (run under the token lock)."""
         current = self._ctx.tokens.usable(stale)
@@ -100,14 +122,21 @@ class BaseClient:
             kwargs["json"] = spec.json
         elif content is not None:
             kwargs["content"] = content
-        if self._ctx.settings.timeout is not None:
-            kwargs["timeout"] = self._ctx.settings.timeout
+        timeout = self._ctx.settings.timeout
+        if spec.read_timeout is not None:
+            base = timeout or _DEFAULT_TIMEOUT
+            kwargs["timeout"] = httpx.Timeout(
+                connect=base.connect, read=spec.read_timeout, write=base.write, pool=base.pool
+            )
+        elif timeout is not None:
+            kwargs["timeout"] = timeout
         return kwargs
 
     @staticmethod
-    def _default_http_kwargs() -> dict[str, Any]:
+    def _default_http_kwargs(*, asynchronous: bool = False) -> dict[str, Any]:
         return {
-            "timeout": httpx.Timeout(60.0, connect=10.0),
+            **client_kwargs(asynchronous=asynchronous),
+            "timeout": _DEFAULT_TIMEOUT,
             "headers": {"User-Agent": _USER_AGENT},
             "follow_redirects": False,
         }

@@ -17,9 +17,13 @@ from ._io import TempFileSink, iter_multipart
 from ._protocol import download as dl
 from ._protocol import endpoints, uploads
 from ._protocol import render as rendering
-from ._protocol.ops import Download, Flow, GetToken, Op, Send, Sleep, T
+from ._protocol import turn as turns
+from ._protocol.calls import is_event_stream
+from ._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
 from ._protocol.requests import MultipartPlan
 from ._protocol.retry import RetryHook
+from ._turns import Turn
+from .models.changes import Change
 from .models.credits import Credits
 from .models.render import RenderStatus
 from .models.state import SessionState
@@ -45,6 +49,9 @@ class NemoVideo(BaseClient):
         on_retry: called with a :class:`~nemovideo.RetryEvent` before each retry.
         allow_insecure_http: allow ``http://`` to a non-loopback host.
         sleep: how to wait between retries and polls (tests pass a fake).
+        clock: the monotonic clock that timeouts are measured with (tests pass a fake).
+        turn_policy: limits and recovery schedule of conversation turns
+            (:class:`~nemovideo.TurnPolicy`; the vendor's defaults).
     """
 
     def __init__(
@@ -64,6 +71,7 @@ class NemoVideo(BaseClient):
         on_retry: RetryHook | None = None,
         allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        turn_policy: turns.TurnPolicy | None = None,
     ) -> None:
         super().__init__(
             token=token,
@@ -78,6 +86,7 @@ class NemoVideo(BaseClient):
             on_retry=on_retry,
             allow_insecure_http=allow_insecure_http,
             clock=clock,
+            turn_policy=turn_policy,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(**self._default_http_kwargs())
@@ -124,6 +133,15 @@ class NemoVideo(BaseClient):
             body = self._body(plan) if plan is not None else None
             request = self._http.build_request(**self._request_kwargs(op.spec, body))
             return self._http.send(request, follow_redirects=False)
+        if isinstance(op, OpenStream):
+            request = self._http.build_request(**self._request_kwargs(op.spec, None))
+            response = self._http.send(request, stream=True, follow_redirects=False)
+            if not is_event_stream(response):
+                try:
+                    response.read()
+                finally:
+                    response.close()
+            return response
         if isinstance(op, Sleep):
             return self._sleep(op.seconds)
         if isinstance(op, GetToken):
@@ -236,6 +254,61 @@ class Session:
         output = {"format": format, "quality": quality}
         job = self._client._run(rendering.export(self._client._ctx, self.session_id, output))
         return Render(self._client, job)
+
+    def send(
+        self,
+        text: str,
+        *,
+        policy: turns.TurnPolicy | None = None,
+        on_still_working: turns.StillWorkingHook | None = None,
+    ) -> Turn:
+        """Send a message to the agent (E4), once, and return the running turn.
+
+        Use it as a context manager; iterate it for events as they arrive, or call
+        ``result()`` for the :class:`~nemovideo.Reply`. The message is never sent
+        again by the SDK: a dropped stream is recovered by reading state. Raises
+        :class:`~nemovideo.TurnInProgressError` (nothing sent) while another turn on
+        this session runs. ``on_still_working(elapsed)`` is called every
+        ``policy.still_working_every`` seconds of a long turn.
+        """
+        client = self._client
+        policy = policy or client.turn_policy
+        client._claim_turn(self.session_id)
+        try:
+            before, response = client._run(
+                turns.open_flow(client._ctx, self.session_id, text, policy)
+            )
+        except BaseException:
+            client._release_turn(self.session_id)
+            raise
+        started = client._ctx.clock()
+        machine = turns.TurnMachine(policy, started, on_still_working)
+        return Turn(client, self.session_id, before, response, machine)
+
+    def wait_until_settled(
+        self,
+        *,
+        since: SessionState | None = None,
+        interval: float = 5.0,
+        stable_reads: int = 2,
+        timeout: float = 180.0,
+    ) -> list[Change]:
+        """Poll the state until the draft stops changing; returns what changed.
+
+        After a generation turn the service keeps adding music and a title for a
+        while (two-stage generation). Pass ``since=reply.state_after`` to get what
+        the second stage added. Raises :class:`~nemovideo.NotSettledError` after
+        ``timeout`` seconds of changes.
+        """
+        flow = turns.settle_flow(
+            self._client._ctx,
+            self.session_id,
+            since=since,
+            interval=interval,
+            stable_reads=stable_reads,
+            timeout=timeout,
+        )
+        return self._client._run(flow)
 
     def browser_url(self) -> str:
         """A link that opens this project in the web app (E2 claim token, never the

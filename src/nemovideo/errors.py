@@ -16,6 +16,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AgentError",
     "AuthenticationError",
     "BadRequestError",
     "DownloadError",
@@ -27,11 +28,16 @@ __all__ = [
     "NemoVideoError",
     "NotFoundError",
     "NotReadyError",
+    "NotSettledError",
     "RateLimitError",
     "RenderFailedError",
     "RenderTimeoutError",
     "ServerError",
     "SessionNotFoundError",
+    "TurnError",
+    "TurnInProgressError",
+    "TurnLostError",
+    "TurnTimeoutError",
     "UnsupportedFileTypeError",
     "UploadError",
 ]
@@ -244,3 +250,74 @@ class UploadError(NemoVideoError):
 
 class DownloadError(NemoVideoError):
     """A download failed or was incomplete; nothing was left at the target path."""
+
+
+class TurnError(NemoVideoError):
+    """A conversation turn did not end normally.
+
+    Attributes:
+        reply: what the turn produced before it ended (a :class:`~nemovideo.Reply`),
+            or ``None`` when nothing arrived.
+    """
+
+    def __init__(self, message: str, *, reply: Any = None) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+
+class TurnInProgressError(TurnError):
+    """A message was sent while another turn on the same session is still running.
+
+    Nothing was sent: the service would run both and charge twice.
+    """
+
+
+class AgentError(TurnError):
+    """The agent crashed mid-turn (a last ``{"error": ..., "error_details": ...}`` frame).
+
+    Attributes:
+        error: the error text the agent sent (``"<Type>: <message>"``).
+        details: its ``error_details``.
+    """
+
+    def __init__(self, message: str, *, error: str, details: Any = None, reply: Any = None):
+        super().__init__(message, reply=reply)
+        self.error = error
+        self.details = details
+
+
+class TurnTimeoutError(TurnError):
+    """A turn took too long. ``kind`` says which limit was hit.
+
+    Kinds: ``"idle"`` (no byte for the idle timeout), ``"heartbeats_only"`` (only
+    heartbeats for the heartbeat limit, 10 minutes by default), ``"turn"`` (the whole
+    turn, 15 minutes by default). The turn may still be running on the server: read
+    the state before sending anything else.
+    """
+
+    def __init__(self, message: str, *, kind: str, elapsed: float, reply: Any = None) -> None:
+        super().__init__(message, reply=reply)
+        self.kind = kind
+        self.elapsed = elapsed
+
+
+class TurnLostError(TurnError):
+    """The stream dropped and the state did not change in any recovery read.
+
+    The message was not sent again. Attributes: ``reads`` (how many state reads).
+    """
+
+    def __init__(self, message: str, *, reads: int, reply: Any = None) -> None:
+        super().__init__(message, reply=reply)
+        self.reads = reads
+
+
+class NotSettledError(NemoVideoError):
+    """``wait_until_settled`` reached its limit while the draft was still changing.
+
+    Attributes: ``changes`` (what was added so far).
+    """
+
+    def __init__(self, message: str, *, changes: list[Any]) -> None:
+        super().__init__(message)
+        self.changes = changes

@@ -14,7 +14,7 @@ from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from .auth import TokenState
 from .envelope import EnvelopeKind, connection_error, read_answer
-from .ops import Flow, GetToken, Send, T
+from .ops import Flow, GetToken, OpenStream, Send, T
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
 from .retry import RetryHook, retry_flow, retry_policy
 
@@ -36,6 +36,9 @@ class Call:
         auth: needs the bearer token.
         kind: the answer's envelope (``"code"`` or ``"render"``).
         extra_headers: headers beyond auth and attribution.
+        stream: answer with the open response of an event stream (E4) instead of
+            its ``data``; an answer that is not a stream is mapped to an error.
+        read_timeout: the read timeout for this call (a stream's idle limit).
     """
 
     method: str
@@ -46,6 +49,8 @@ class Call:
     auth: bool = True
     kind: EnvelopeKind = "code"
     extra_headers: tuple[tuple[str, str], ...] = ()
+    stream: bool = False
+    read_timeout: float | None = None
 
     @property
     def endpoint(self) -> str:
@@ -75,6 +80,7 @@ class CallContext:
             json=call.json,
             multipart=call.multipart,
             label=call.endpoint,
+            read_timeout=call.read_timeout,
         )
 
     def register_url(self) -> str | None:
@@ -88,7 +94,8 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
     attempt[0] += 1
     started = ctx.clock()
     try:
-        response: httpx.Response = yield Send(ctx.spec(call, token))
+        spec = ctx.spec(call, token)
+        response: httpx.Response = yield (OpenStream(spec) if call.stream else Send(spec))
     except httpx.TransportError as exc:
         error = connection_error(exc)
         logger.info(
@@ -99,7 +106,27 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
     logger.info(
         "%s -> %d attempt=%d %.0fms", call.endpoint, response.status_code, attempt[0], elapsed_ms
     )
+    if call.stream:
+        return stream_answer(response)
     return read_answer(response, call.kind)
+
+
+def stream_answer(response: httpx.Response) -> httpx.Response:
+    """The open stream, or the error its (already read) answer means."""
+    if is_event_stream(response):
+        return response
+    read_answer(response, "code")
+    content_type = response.headers.get("content-type") or "no content type"
+    raise InvalidResponseError(
+        f"expected an event stream, got {content_type}",
+        status_code=response.status_code,
+    )
+
+
+def is_event_stream(response: httpx.Response) -> bool:
+    """Whether an answer is an event stream (else it is an error body to read)."""
+    content_type = response.headers.get("content-type", "")
+    return 200 <= response.status_code < 300 and content_type.startswith("text/event-stream")
 
 
 def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:

@@ -26,6 +26,17 @@ class Send:
 
 
 @attrs.frozen
+class OpenStream:
+    """Send a request and return the ``httpx.Response`` with its body still unread.
+
+    If the answer is not an event stream (:func:`~nemovideo._protocol.turn.is_event_stream`),
+    the driver reads and closes it first, so the flow can map it to an error.
+    """
+
+    spec: RequestSpec
+
+
+@attrs.frozen
 class Sleep:
     """Wait this many seconds (the driver's injectable sleep)."""
 
@@ -57,5 +68,5 @@ class Download:
     on_progress: Callable[[int, int | None], None] | None = None
 
 
-Op: TypeAlias = Send | Sleep | GetToken | Download
+Op: TypeAlias = Send | OpenStream | Sleep | GetToken | Download
 Flow: TypeAlias = Generator[Op, Any, T]

@@ -66,7 +66,8 @@ class MultipartPlan:
 class RequestSpec:
     """A request to make: method, absolute URL, headers, and a JSON or multipart body.
 
-    ``label`` names the endpoint in logs (never a URL with a secret in it).
+    ``label`` names the endpoint in logs (never a URL with a secret in it);
+    ``read_timeout`` overrides the read timeout (a stream's idle limit).
     """
 
     method: str
@@ -75,6 +76,7 @@ class RequestSpec:
     json: Any = _NO_JSON
     multipart: MultipartPlan | None = None
     label: str = ""
+    read_timeout: float | None = None
 
     @property
     def has_json(self) -> bool:

@@ -56,7 +56,7 @@ def _in_order(fields: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def _seconds(ms: float) -> str:
+def seconds_text(ms: float) -> str:
     seconds = ms / 1000
     text = f"{seconds:.1f}".rstrip("0").rstrip(".")
     return text or "0"
@@ -152,7 +152,7 @@ class Segment:
         details = []
         start, end = self.start_ms, self.end_ms
         if end is not None:
-            details.append(f"{_seconds(start or 0)}-{_seconds(end)}s")
+            details.append(f"{seconds_text(start or 0)}-{seconds_text(end)}s")
         if track_type == TrackType.AUDIO and self.volume is not None:
             details.append(f"{round(self.volume * 100)}%")
         return f"{label} ({', '.join(details)})" if details else label

@@ -1,0 +1,159 @@
+"""Frames of the conversation stream decoded into typed events (pure, total).
+
+Two shapes are read: ADK's ``Event`` (camelCase, ``content.parts``) and the older
+``{"type": "text" | "tool_call" | "tool_result" | "heartbeat", ...}``. Anything else,
+JSON or not, becomes an :class:`~nemovideo.models.events.UnknownEvent`; decoding
+never raises.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models._fields import opt_float, opt_str
+from ..models.events import (
+    AgentCrash,
+    AgentErrorEvent,
+    AgentEvent,
+    Heartbeat,
+    StateDelta,
+    TextEvent,
+    ToolCall,
+    ToolResult,
+    UnknownEvent,
+)
+from .sse import SSEComment, SSEFrame
+
+__all__ = ["decode_frame", "decode_json"]
+
+_HEARTBEATS = {"heartbeat", "ping", "keepalive", "keep_alive"}
+
+
+def decode_frame(frame: SSEFrame) -> list[AgentEvent]:
+    """The events one SSE frame carries (at least one; comments are heartbeats)."""
+    if isinstance(frame, SSEComment):
+        return [Heartbeat()]
+    data = frame.data
+    if not data.strip():
+        return [Heartbeat()]
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return [UnknownEvent(raw=data, event=frame.event)]
+    return decode_json(value, event=frame.event)
+
+
+def decode_json(value: Any, *, event: str = "message") -> list[AgentEvent]:
+    """The events of one decoded JSON value."""
+    if not isinstance(value, dict):
+        return [UnknownEvent(raw=value, event=event)]
+    if _is_crash(value):
+        return [
+            AgentCrash(error=str(value.get("error")), details=value.get("error_details"), raw=value)
+        ]
+    kind = value.get("type")
+    if isinstance(kind, str) and not isinstance(value.get("content"), dict):
+        return [_legacy(kind, value, event)]
+    return _adk(value, event)
+
+
+def _is_crash(value: dict[str, Any]) -> bool:
+    return "error" in value and "content" not in value and "type" not in value
+
+
+def _common(value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": opt_str(value.get("id")),
+        "author": opt_str(value.get("author")),
+        "invocation_id": opt_str(value.get("invocationId")),
+        "timestamp": opt_float(value.get("timestamp")),
+        "partial": value.get("partial") is True,
+        "raw": value,
+    }
+
+
+def _args(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _adk(value: dict[str, Any], event: str) -> list[AgentEvent]:
+    common = _common(value)
+    out: list[AgentEvent] = []
+    content = value.get("content")
+    parts = content.get("parts") if isinstance(content, dict) else None
+    for part in parts if isinstance(parts, list) else []:
+        out.append(_part(part, common, event))
+    actions = value.get("actions")
+    delta = actions.get("stateDelta") if isinstance(actions, dict) else None
+    if isinstance(delta, dict) and delta:
+        out.append(StateDelta(delta=delta, **common))
+    code, message = value.get("errorCode"), value.get("errorMessage")
+    if code is not None or message is not None:
+        out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
+    return out or [UnknownEvent(event=event, **common)]
+
+
+def _part(part: Any, common: dict[str, Any], event: str) -> AgentEvent:
+    if not isinstance(part, dict):
+        return UnknownEvent(event=event, **common)
+    if isinstance(part.get("text"), str):
+        return TextEvent(text=part["text"], thought=part.get("thought") is True, **common)
+    call = part.get("functionCall")
+    if isinstance(call, dict):
+        return ToolCall(
+            call_id=opt_str(call.get("id")),
+            name=opt_str(call.get("name")) or "",
+            args=_args(call.get("args")),
+            **common,
+        )
+    result = part.get("functionResponse")
+    if isinstance(result, dict):
+        return ToolResult(
+            call_id=opt_str(result.get("id")),
+            name=opt_str(result.get("name")) or "",
+            response=result.get("response"),
+            **common,
+        )
+    return UnknownEvent(event=event, **common)
+
+
+def _first(value: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if key in value:
+            return value[key]
+    return None
+
+
+def _legacy(kind: str, value: dict[str, Any], event: str) -> AgentEvent:
+    common = _common(value)
+    kind = kind.lower()
+    if kind in {"text", "message", "delta"}:
+        text = _first(value, "content", "text", "delta")
+        if isinstance(text, str):
+            return TextEvent(text=text, **common)
+    elif kind in {"tool_call", "function_call"}:
+        return ToolCall(
+            call_id=opt_str(_first(value, "call_id", "id")),
+            name=opt_str(_first(value, "name", "tool")) or "",
+            args=_args(_first(value, "args", "arguments", "input", "parameters")),
+            **common,
+        )
+    elif kind in {"tool_result", "function_response", "tool_response"}:
+        return ToolResult(
+            call_id=opt_str(_first(value, "call_id", "id")),
+            name=opt_str(_first(value, "name", "tool")) or "",
+            response=_first(value, "response", "result", "output", "content"),
+            **common,
+        )
+    elif kind in _HEARTBEATS:
+        return Heartbeat(**common)
+    elif kind == "error":
+        return AgentErrorEvent(
+            code=opt_str(_first(value, "code", "error_code", "errorCode")),
+            message=opt_str(_first(value, "message", "error", "content")),
+            **common,
+        )
+    elif kind in {"state_delta", "state"}:
+        return StateDelta(delta=_args(_first(value, "delta", "state", "state_delta")), **common)
+    return UnknownEvent(event=event, **common)

@@ -1,0 +1,129 @@
+"""An incremental Server-Sent Events decoder: bytes in, frames out, no I/O.
+
+It follows the WHATWG event-stream rules: LF, CRLF and CR line ends; ``data:``
+lines joined with ``\\n``; ``event:``, ``id:`` and ``retry:`` fields; ``:``
+comments; a leading UTF-8 byte-order mark; chunks that split anywhere, inside a
+line or inside a multi-byte character. Comments are reported too, because a
+comment on this API means "still working".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import attrs
+
+__all__ = ["SSEComment", "SSEDecoder", "SSEFrame", "ServerSentEvent"]
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+@attrs.frozen
+class ServerSentEvent:
+    """One dispatched event: its ``data`` (lines joined by ``\\n``) and fields."""
+
+    data: str = ""
+    event: str = "message"
+    id: str | None = None
+    retry: int | None = None
+
+
+@attrs.frozen
+class SSEComment:
+    """A ``:`` comment line (without the colon); a keep-alive on most servers."""
+
+    text: str = ""
+
+
+SSEFrame = ServerSentEvent | SSEComment
+
+
+class SSEDecoder:
+    """Feed bytes with :meth:`feed`, then call :meth:`close` at the end of the body."""
+
+    def __init__(self) -> None:
+        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._skip_lf = False
+        self._at_start = True
+        self._data: list[str] = []
+        self._has_data = False
+        self._event = ""
+        self._last_id: str | None = None
+        self._retry: int | None = None
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The last ``id:`` seen (what a reconnect would send as ``Last-Event-ID``)."""
+        return self._last_id
+
+    def feed(self, chunk: bytes) -> list[SSEFrame]:
+        """Decode one chunk of the body; returns the frames it completed."""
+        return self._take(self._text.decode(chunk))
+
+    def close(self) -> list[SSEFrame]:
+        """End of the body: complete a last line and event that lacked their blank line."""
+        frames = self._take(self._text.decode(b"", final=True))
+        if self._buffer:
+            self._line(self._buffer, frames)
+            self._buffer = ""
+        self._dispatch(frames)
+        return frames
+
+    def _take(self, text: str) -> list[SSEFrame]:
+        frames: list[SSEFrame] = []
+        if not text:
+            return frames
+        if self._at_start:
+            self._at_start = False
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        if self._skip_lf:
+            self._skip_lf = False
+            if text.startswith("\n"):
+                text = text[1:]
+        buffer = self._buffer + text
+        lines = buffer.split("\n") if "\r" not in buffer else _LINE_END.split(buffer)
+        self._buffer = lines.pop()
+        if buffer.endswith("\r"):
+            # A CR that ends the buffer ends a line; an LF arriving next belongs to it.
+            self._skip_lf = True
+        for line in lines:
+            self._line(line, frames)
+        return frames
+
+    def _line(self, line: str, frames: list[SSEFrame]) -> None:
+        if not line:
+            self._dispatch(frames)
+            return
+        if line.startswith(":"):
+            frames.append(SSEComment(line[1:].removeprefix(" ")))
+            return
+        name, colon, value = line.partition(":")
+        if colon and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+            self._has_data = True
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._last_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self._retry = int(value)
+
+    def _dispatch(self, frames: list[SSEFrame]) -> None:
+        if self._has_data:
+            frames.append(
+                ServerSentEvent(
+                    data="\n".join(self._data),
+                    event=self._event or "message",
+                    id=self._last_id,
+                    retry=self._retry,
+                )
+            )
+        self._data = []
+        self._has_data = False
+        self._event = ""

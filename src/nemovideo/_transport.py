@@ -1,0 +1,72 @@
+"""The default HTTP transports: TCP keepalive on, the caller's proxy settings kept.
+
+A conversation stream can sit quiet for minutes; keepalive probes let the OS notice
+a dead peer so the read fails instead of hanging. Passing a transport to httpx
+would drop the proxies it reads from the environment, so they are mounted here
+with the same socket options.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = ["client_kwargs", "keepalive_socket_options", "proxy_mounts"]
+
+_KEEPALIVE_IDLE = 60
+_KEEPALIVE_INTERVAL = 15
+_KEEPALIVE_COUNT = 4
+
+
+def keepalive_socket_options() -> list[tuple[int, int, int]]:
+    """Socket options that turn on TCP keepalive (with Linux/macOS timings when available)."""
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (
+        ("TCP_KEEPIDLE", _KEEPALIVE_IDLE),
+        ("TCP_KEEPALIVE", _KEEPALIVE_IDLE),  # macOS spelling of KEEPIDLE
+        ("TCP_KEEPINTVL", _KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", _KEEPALIVE_COUNT),
+    ):
+        if hasattr(socket, name):
+            options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
+    return options
+
+
+def proxy_mounts(environ: Mapping[str, str]) -> dict[str, str | None]:
+    """httpx mount patterns -> proxy URL, or ``None`` (direct) for ``NO_PROXY`` hosts."""
+    proxies: dict[str, str] = {}
+    for key, value in environ.items():
+        name = key.lower()
+        if name.endswith("_proxy") and value and (key.islower() or name[:-6] not in proxies):
+            proxies[name[:-6]] = value
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        url = proxies.get(scheme)
+        if url:
+            url = url if "://" in url else f"http://{url}"
+            mounts["all://" if scheme == "all" else f"{scheme}://"] = url
+    for host in proxies.get("no", "").split(","):
+        host = host.strip()
+        if host == "*":
+            return {}
+        if host:
+            pattern = host if "://" in host else f"all://*{host.lstrip('.')}"
+            mounts[pattern] = None
+    return mounts
+
+
+def client_kwargs(*, asynchronous: bool, trust_env: bool = True) -> dict[str, Any]:
+    """``transport`` and ``mounts`` for a default ``httpx.Client``/``AsyncClient``."""
+    options = keepalive_socket_options()
+    transport_class: Any = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
+    mounts: dict[str, Any] = {}
+    if trust_env:
+        for pattern, proxy in proxy_mounts(os.environ).items():
+            mounts[pattern] = (
+                None if proxy is None else transport_class(proxy=proxy, socket_options=options)
+            )
+    return {"transport": transport_class(socket_options=options), "mounts": mounts}

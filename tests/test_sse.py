@@ -1,0 +1,123 @@
+"""The SSE decoder: every line end, field and chunking gives the same frames."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nemovideo._protocol.sse import ServerSentEvent, SSEComment, SSEDecoder, SSEFrame
+
+
+def decode(*chunks: bytes) -> list[SSEFrame]:
+    decoder = SSEDecoder()
+    frames: list[SSEFrame] = []
+    for chunk in chunks:
+        frames.extend(decoder.feed(chunk))
+    frames.extend(decoder.close())
+    return frames
+
+
+def test_adk_frames_with_lf() -> None:
+    body = b'data: {"id":"e1","partial":true}\n\ndata: {"id":"e1"}\n\n'
+    assert decode(body) == [
+        ServerSentEvent('{"id":"e1","partial":true}'),
+        ServerSentEvent('{"id":"e1"}'),
+    ]
+
+
+def test_crlf_cr_multiline_data_fields_and_comments() -> None:
+    body = (
+        b"\xef\xbb\xbf: hello\r\n"
+        b"event: update\r\nid: 7\r\nretry: 1500\r\ndata: a\r\ndata:b\r\n\r\n"
+        b"data:  two spaces\r\rdata\n\n"
+        b"id: 8\nevent: only-fields\n\n"
+    )
+    assert decode(body) == [
+        SSEComment("hello"),
+        ServerSentEvent("a\nb", event="update", id="7", retry=1500),
+        ServerSentEvent(" two spaces", id="7", retry=1500),
+        ServerSentEvent("", id="7", retry=1500),
+    ]
+
+
+def test_empty_data_line_is_an_event_and_retry_must_be_digits() -> None:
+    assert decode(b"data:\n\nretry: soon\ndata: x\n\n") == [
+        ServerSentEvent(""),
+        ServerSentEvent("x"),
+    ]
+
+
+def test_id_with_nul_is_ignored_and_last_id_is_kept() -> None:
+    decoder = SSEDecoder()
+    frames = decoder.feed(b"id: a\ndata: 1\n\nid: b\x00c\ndata: 2\n\n")
+    assert [frame.id for frame in frames if isinstance(frame, ServerSentEvent)] == ["a", "a"]
+    assert decoder.last_event_id == "a"
+
+
+def test_a_last_event_without_its_blank_line_is_kept_at_close() -> None:
+    assert decode(b"data: one\n\ndata: two") == [ServerSentEvent("one"), ServerSentEvent("two")]
+    assert decode(b"data: one\n\ndata: two\n") == [ServerSentEvent("one"), ServerSentEvent("two")]
+
+
+def test_a_bom_only_at_the_start_is_dropped() -> None:
+    assert decode(b"\xef\xbb", b"\xbfdata: \xef\xbb\xbf\n\n") == [ServerSentEvent("\ufeff")]
+
+
+def test_cr_at_a_chunk_end_then_lf() -> None:
+    assert decode(b"data: a\r", b"\ndata: b\r", b"\n\r", b"\n") == [ServerSentEvent("a\nb")]
+
+
+def test_invalid_utf8_is_replaced_not_raised() -> None:
+    assert decode(b"data: \xff\xfe\n\n") == [ServerSentEvent("\ufffd\ufffd")]
+
+
+# -- property: any chunking of any stream gives the same frames ----------------------------
+
+LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
+FIELD_TEXT = st.text(
+    alphabet=st.characters(blacklist_characters="\r\n\x00", blacklist_categories=["Cs"]),
+    max_size=12,
+)
+FIELDS = st.one_of(
+    st.tuples(st.just("data"), FIELD_TEXT),
+    st.tuples(st.just("event"), FIELD_TEXT.filter(bool)),
+    st.tuples(st.just("id"), FIELD_TEXT),
+    st.tuples(st.just("retry"), st.integers(0, 10**6).map(str)),
+    st.tuples(st.just(""), FIELD_TEXT),  # a comment
+)
+EVENTS = st.lists(st.lists(FIELDS, min_size=1, max_size=4), max_size=6)
+
+
+@st.composite
+def streams(draw: st.DrawFn) -> bytes:
+    """A well-formed stream with mixed line ends, maybe a BOM."""
+    out = "\ufeff" if draw(st.booleans()) else ""
+    for fields in draw(EVENTS):
+        for name, value in fields:
+            line = f":{value}" if name == "" else f"{name}: {value}"
+            out += line + draw(LINE_ENDS)
+        out += draw(LINE_ENDS)
+    return out.encode()
+
+
+@settings(max_examples=300)
+@given(streams(), st.data())
+def test_any_chunking_gives_the_same_frames(body: bytes, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(body)), max_size=12)))
+    chunks = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+    assert decode(*chunks) == decode(body)
+    assert decode(*(bytes([byte]) for byte in body)) == decode(body)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(FIELD_TEXT, FIELD_TEXT), max_size=5), LINE_ENDS)
+def test_data_round_trips(events: list[tuple[str, str]], end: str) -> None:
+    body = "".join(f"data: {a}{end}data: {b}{end}{end}" for a, b in events).encode()
+    assert decode(body) == [ServerSentEvent(f"{a}\n{b}") for a, b in events]
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=200), st.data())
+def test_any_bytes_decode_without_error(body: bytes, data: st.DataObject) -> None:
+    cut = data.draw(st.integers(0, len(body)))
+    assert decode(body[:cut], body[cut:]) == decode(body)
