@@ -1,8 +1,9 @@
 """Quick start: the whole REST round trip against the embedded emulator.
 
 Run it with ``python examples/quickstart.py`` after ``pip install -e '.[emulator]'``.
-It starts the emulator on 127.0.0.1, then: creates a session, uploads a clip, reads
-the timeline, exports it and downloads the MP4. Point ``NEMO_API_URL`` at the real
+It starts the emulator on 127.0.0.1, then: creates a session, uploads three clips,
+asks the agent to rank them (streaming its answer), reads the timeline, exports it
+and downloads the MP4. Point ``NEMO_API_URL`` at the real
 service (and drop the emulator) to do the same for real.
 """
 
@@ -15,8 +16,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from nemovideo import NemoVideo
+from nemovideo import NemoVideo, ToolCall
 from nemovideo.emulator import serve
+from nemovideo.intents import translate_gui
 
 
 def make_clip(path: Path, seconds: int = 2, size: tuple[int, int] = (320, 180)) -> Path:
@@ -36,7 +38,7 @@ def make_clip(path: Path, seconds: int = 2, size: tuple[int, int] = (320, 180)) 
 
 def main(out_dir: Path) -> Path:
     """Run the round trip and return the downloaded video's path."""
-    clip = make_clip(out_dir / "intro.mp4")
+    out_dir.mkdir(parents=True, exist_ok=True)
     with serve() as emulator, NemoVideo(base_url=emulator.url) as client:
         print(f"Connecting... (emulator at {emulator.url})")
         print(f"Ready! Credits: {client.credits().available}")
@@ -44,22 +46,21 @@ def main(out_dir: Path) -> Path:
         session = client.create_session(language="en")
         print(f"Session {session.session_id}")
 
-        (upload,) = session.upload(clip, on_progress=lambda sent, total: None)
-        print(f"Uploaded {upload.filename}: {upload.width}x{upload.height}, {upload.duration:.1f}s")
+        clips = [make_clip(out_dir / f"clip{i}.mp4", seconds=2 + i) for i in range(3)]
+        uploads = session.upload(clips, on_progress=lambda sent, total: None)
+        for upload in uploads:
+            size = f"{upload.width}x{upload.height}"
+            print(f"Uploaded {upload.filename}: {size}, {upload.duration:.1f}s")
 
-        # Until the agent conversation lands, place a one-clip timeline ourselves
-        # through the emulator's control side (a real session gets it from the agent).
-        emulator.emulator.set_draft(
-            session.session_id,
-            {
-                "t": [
-                    {"tt": 0, "sg": [{"n": "intro", "s": 0, "d": 2000, "src": upload.cdn_url}]},
-                    {"tt": 7, "sg": [{"tx": "Hello, NemoVideo", "s": 0, "d": 1000}]},
-                ],
-                "d": 2000,
-                "m": {"width": 1920, "height": 1080},
-            },
-        )
+        with session.send("rank these videos by engagement score") as turn:
+            for event in turn:  # events stream in as the agent works
+                if isinstance(event, ToolCall):
+                    print(f"  [agent calls {event.name}]")
+            reply = turn.result()
+        print(translate_gui(reply.text))  # "Click the Export button" -> session.export()
+        for change in reply.changes[:3]:
+            print(f"  {change}")
+
         state = session.state()
         assert state.draft is not None
         print(state.draft.summary())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import vcr as _vcr  # noqa: F401 - imported before sockets are blocked (it probes IPv6)
 
 pytest_plugins = ["anyio"]
 

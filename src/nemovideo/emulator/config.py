@@ -1,0 +1,55 @@
+"""How the emulator behaves: dialects of the published protocol and its limits."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+__all__ = ["HTTP_STATUS_FOR_CODE", "EmulatorConfig"]
+
+HTTP_STATUS_FOR_CODE = {1001: 401, 1002: 404, 2001: 402, 4001: 400, 4002: 413}
+"""The HTTP status that comes with a body code when ``error_style="http"``."""
+
+
+@attrs.define
+class EmulatorConfig:
+    """Settings of an :class:`~nemovideo.emulator.Emulator` (change with ``configure``).
+
+    Attributes:
+        error_style: ``"http"``: a non-zero body code comes with a 4xx status
+            (1001 -> 401, 1002 -> 404, 2001 -> 402, 4001 -> 400, 4002 -> 413);
+            ``"ok"``: with HTTP 200. The protocol does not settle which one the service uses.
+        render_shape: which published E9 answer shape to use: ``"a"`` (``success``/
+            ``data``/``outputUrl``), ``"b"`` (top-level ``status`` and ``output.url``) or
+            ``"c"`` (``taskId`` and ``output: {url, duration, size}``).
+        session_not_found_style: ``"code"`` (body code 1002) or ``"adk"`` (HTTP 404
+            ``{"detail": "Session not found: ..."}``).
+        render_seconds: time from submission to a completed render.
+        token_ttl_seconds: lifetime of anonymous tokens.
+        max_upload_bytes: the per-file upload limit (4002 above it).
+        anonymous_credits: credits of a new anonymous token.
+        ip_token_limit: anonymous tokens per client address (429 beyond).
+        cdn_host: host name of output and upload URLs; ``None``: ``localhost`` when the
+            API is on 127.0.0.1 (so the CDN is another host, as in production).
+        export_blocked: refuse every export with HTTP 402, as a plan limit does.
+        heartbeat_seconds: interval of heartbeats during a turn's thinking time.
+        think_seconds: how long the agent thinks before it answers.
+        second_stage_seconds: delay of the post-production stage after a generation.
+        video_renderer: ``"placeholder"`` writes a short valid MP4 for every render.
+    """
+
+    error_style: Literal["http", "ok"] = "http"
+    render_shape: Literal["a", "b", "c"] = "a"
+    session_not_found_style: Literal["code", "adk"] = "code"
+    render_seconds: float = 1.0
+    token_ttl_seconds: float = 7 * 24 * 3600
+    max_upload_bytes: int = 500 * 1024 * 1024
+    anonymous_credits: int = 100
+    ip_token_limit: int = 10
+    cdn_host: str | None = None
+    export_blocked: bool = False
+    heartbeat_seconds: float | None = None
+    think_seconds: float = 0.0
+    second_stage_seconds: float = 3.0
+    video_renderer: Literal["placeholder"] = "placeholder"

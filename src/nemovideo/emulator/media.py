@@ -1,0 +1,96 @@
+"""Media work of the emulator with PyAV (no system ffmpeg): probing and placeholder MP4s."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ACCEPTED_TYPES", "file_type", "probe", "write_placeholder_mp4"]
+
+ACCEPTED_TYPES = {
+    "mp4": "video",
+    "mov": "video",
+    "avi": "video",
+    "webm": "video",
+    "mkv": "video",
+    "jpg": "image",
+    "jpeg": "image",
+    "png": "image",
+    "gif": "image",
+    "webp": "image",
+    "mp3": "audio",
+    "wav": "audio",
+    "m4a": "audio",
+    "aac": "audio",
+}
+"""Accepted extensions and the kind of media each holds (protocol.md section 4)."""
+
+
+def file_type(name: str) -> str | None:
+    """``video``, ``image`` or ``audio`` for an accepted file name, else ``None``."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ACCEPTED_TYPES.get(extension)
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """Duration (s), width, height and fps of a media file; zeros when it cannot be read."""
+    import av
+
+    info: dict[str, Any] = {"duration": 0.0, "width": 0, "height": 0, "fps": 0.0}
+    try:
+        with av.open(str(path)) as container:
+            if container.duration is not None:
+                info["duration"] = round(container.duration / 1_000_000, 3)
+            video = next(iter(container.streams.video), None)
+            if video is not None:
+                info["width"] = int(video.codec_context.width or 0)
+                info["height"] = int(video.codec_context.height or 0)
+                rate = video.average_rate or video.guessed_rate
+                info["fps"] = round(float(rate), 3) if rate else 0.0
+                if not info["duration"] and video.duration and video.time_base:
+                    info["duration"] = round(float(video.duration * video.time_base), 3)
+    except (av.FFmpegError, OSError, ValueError):
+        return {"duration": 0.0, "width": 0, "height": 0, "fps": 0.0}
+    return info
+
+
+def write_placeholder_mp4(
+    path: Path, *, seconds: float = 1.0, width: int = 320, height: int = 180, fps: int = 30
+) -> Path:
+    """Write a short valid H.264 + AAC MP4: a moving colour gradient and a tone."""
+    import av
+    import numpy as np
+
+    frames = max(1, round(seconds * fps))
+    with av.open(str(path), "w", format="mp4") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": "30"}
+        audio = container.add_stream("aac", rate=44100)
+        audio.layout = "mono"
+        x = np.linspace(0, 255, width, dtype=np.float32)
+        for index in range(frames):
+            shade = (x[None, :] + index * 8) % 256
+            image = np.repeat(shade[:, :, None], 3, axis=2).astype(np.uint8)
+            image = np.broadcast_to(image, (height, width, 3)).copy()
+            image[:, :, 2] = 255 - image[:, :, 0]
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = index
+            frame.time_base = Fraction(1, fps)
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+        samples = int(seconds * 44100)
+        t = np.arange(samples, dtype=np.float32) / 44100
+        tone = (0.2 * np.sin(2 * math.pi * 440 * t)).astype(np.float32)
+        step = 1024
+        for start in range(0, samples, step):
+            chunk = tone[start : start + step]
+            sound = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
+            sound.sample_rate = 44100
+            sound.pts = start
+            sound.time_base = Fraction(1, 44100)
+            container.mux(audio.encode(sound))
+        container.mux(audio.encode(None))
+    return path
