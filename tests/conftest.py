@@ -22,6 +22,24 @@ _TOKEN_RE = re.compile(rb"(nmv_usr_|clm_)[A-Za-z0-9_\-]+")
 _RENDER_ID_RE = re.compile(r"render_\d+_[0-9a-f]+")
 
 
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Which client a test drives: ``"sync"`` (NemoVideo) or ``"async"`` (AsyncNemoVideo)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def api(kind: str, request: pytest.FixtureRequest, record_mode: str) -> Iterator[Any]:
+    """For cassette tests: the live emulator when recording, the cassette when replaying."""
+    from .recorded import REPLAY_URL, Api, Steer
+
+    if record_mode == "none":
+        yield Api(REPLAY_URL, Steer(None), kind)
+        return
+    running = request.getfixturevalue("emulator")
+    yield Api(running.url, Steer(running.emulator), kind)
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio."""

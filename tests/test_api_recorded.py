@@ -6,7 +6,6 @@ the emulator then starts on loopback and shapes the answers through ``steer``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 import nemovideo
 from nemovideo import errors
 
-from .recorded import REPLAY_URL, Api, Steer, done
+from .recorded import Api, done
 
 pytestmark = [pytest.mark.vcr, pytest.mark.anyio]
 
@@ -28,16 +27,6 @@ READY_DRAFT: dict[str, Any] = {
     "m": {"title": "Leaderboard", "width": 1920, "height": 1080},
     "x_unknown": {"kept": [1, 2, 3]},
 }
-
-
-@pytest.fixture(params=["sync", "async"])
-def api(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Api]:
-    """The API a test talks to: the live emulator when recording, the cassette otherwise."""
-    if record_mode == "none":
-        yield Api(REPLAY_URL, Steer(None), request.param)
-        return
-    running = request.getfixturevalue("emulator")
-    yield Api(running.url, Steer(running.emulator), request.param)
 
 
 @pytest.fixture

@@ -37,11 +37,6 @@ from .recorded import done
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def service() -> FakeService:
     return FakeService()

@@ -27,11 +27,6 @@ pytestmark = pytest.mark.anyio
 FAST = TurnPolicy(recovery_first_wait=0.2, recovery_interval=0.2, recovery_reads=5)
 
 
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 def client_for(kind: str, emulator: RunningEmulator, **kwargs: Any) -> Any:
     kwargs.setdefault("turn_policy", FAST)
     kwargs.setdefault("client_id", f"live-{kind}")

@@ -5,26 +5,15 @@ Record again with ``pytest tests/test_conversation_recorded.py --record-mode=rew
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from nemovideo import TextEvent, ToolCall, ToolResult
 
-from .recorded import REPLAY_URL, Api, Steer, done
+from .recorded import Api, done
 
 pytestmark = [pytest.mark.vcr, pytest.mark.anyio]
-
-
-@pytest.fixture(params=["sync", "async"])
-def api(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Api]:
-    """The live emulator when recording, the cassette otherwise."""
-    if record_mode == "none":
-        yield Api(REPLAY_URL, Steer(None), request.param)
-        return
-    running = request.getfixturevalue("emulator")
-    yield Api(running.url, Steer(running.emulator), request.param)
 
 
 async def talk(api: Api, session: Any, text: str) -> Any:

@@ -151,11 +151,6 @@ class Agent:
         return self.handle(request)
 
 
-@pytest.fixture(params=["sync", "async"])
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._protocol.turn import TurnMachine, finish_flow
+from ._protocol.turn import TurnMachine
 from .errors import TurnError
 from .models.events import AgentEvent
 from .models.reply import Reply
@@ -89,33 +89,23 @@ class Turn:
             self._client._release_turn(self.session_id)
 
     def _pull(self) -> None:
-        machine, clock = self._machine, self._client._ctx.clock
+        read: bytes | httpx.TransportError | None
         try:
-            try:
-                over = machine.push(next(self._chunks, None), clock())
-            except httpx.TransportError as error:
-                machine.broken(error, clock())
-                over = True
-        except TurnError as error:
-            machine.end(error=error)
-            self.close()
-            raise
+            read = next(self._chunks, None)
+        except httpx.TransportError as error:
+            read = error
+        try:
+            over = self._machine.take(read, self._client._ctx.clock())
         except BaseException:
             self.close()
             raise
         if over:
             self._response.close()
-            flow = finish_flow(
-                self._client._ctx,
-                self.session_id,
-                machine,
-                self.state_before,
-                dropped=machine.dropped,
-            )
             try:
-                machine.end(reply=self._client._run(flow))
+                flow = self._machine.finish(self._client._ctx, self.session_id, self.state_before)
+                self._machine.done(self._client._run(flow), None)
             except TurnError as error:
-                machine.end(error=error)
+                self._machine.done(None, error)
             finally:
                 self.close()
 
@@ -182,34 +172,23 @@ class AsyncTurn:
             self._client._release_turn(self.session_id)
 
     async def _pull(self) -> None:
-        machine, clock = self._machine, self._client._ctx.clock
+        read: bytes | httpx.TransportError | None
         try:
-            try:
-                chunk = await anext(self._chunks, None)
-                over = machine.push(chunk, clock())
-            except httpx.TransportError as error:
-                machine.broken(error, clock())
-                over = True
-        except TurnError as error:
-            machine.end(error=error)
-            await self.aclose()
-            raise
+            read = await anext(self._chunks, None)
+        except httpx.TransportError as error:
+            read = error
+        try:
+            over = self._machine.take(read, self._client._ctx.clock())
         except BaseException:
             await self.aclose()
             raise
         if over:
             await self._response.aclose()
-            flow = finish_flow(
-                self._client._ctx,
-                self.session_id,
-                machine,
-                self.state_before,
-                dropped=machine.dropped,
-            )
             try:
-                machine.end(reply=await self._client._run(flow))
+                flow = self._machine.finish(self._client._ctx, self.session_id, self.state_before)
+                self._machine.done(await self._client._run(flow), None)
             except TurnError as error:
-                machine.end(error=error)
+                self._machine.done(None, error)
             finally:
                 await self.aclose()
 

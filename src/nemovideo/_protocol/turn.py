@@ -116,23 +116,37 @@ class TurnMachine:
     def __attrs_post_init__(self) -> None:
         self._last_real = self._last_notice = self.started
 
-    def push(self, chunk: bytes | None, now: float) -> bool:
-        """Take the next chunk (``None`` at the end of the body) into ``pending``.
+    def take(self, read: bytes | httpx.TransportError | None, now: float) -> bool:
+        """Take what one read of the stream gave: a chunk, ``None`` at the end of the
+        body, or the transport error it raised. Events go to ``pending``.
 
-        Returns whether the stream is over (its end, or a crash frame).
+        Returns whether the stream is over (its end, a crash frame, or a drop). A
+        read timeout is the idle limit; it and the other limits end the turn with a
+        :class:`TurnTimeoutError`, which is raised.
         """
-        if chunk is None:
-            self.pending.extend(self.close(now))
-            return True
-        self.pending.extend(self.feed(chunk, now))
-        return self.crash is not None
+        try:
+            if isinstance(read, httpx.TransportError):
+                if isinstance(read, httpx.TimeoutException):
+                    raise self.timeout("idle", now) from None
+                logger.info("turn stream broke: %s", type(read).__name__)
+                self.dropped = True
+                return True
+            if read is None:
+                self.pending.extend(self.close(now))
+                return True
+            self.pending.extend(self.feed(read, now))
+            return self.crash is not None
+        except TurnError as error:
+            self.end(error=error)
+            raise
 
-    def broken(self, error: httpx.TransportError, now: float) -> None:
-        """The stream failed: a read timeout is the idle limit, anything else a drop."""
-        if isinstance(error, httpx.TimeoutException):
-            raise self.timeout("idle", now) from None
-        logger.info("turn stream broke: %s", type(error).__name__)
-        self.dropped = True
+    def finish(self, ctx: CallContext, session_id: str, before: SessionState) -> Flow[Reply]:
+        """The flow that ends the turn once the stream is over (see :func:`finish_flow`)."""
+        return finish_flow(ctx, session_id, self, before, dropped=self.dropped)
+
+    def done(self, reply: Reply | None, error: TurnError | None) -> None:
+        """Record how the finishing flow ended."""
+        self.end(reply=reply, error=error)
 
     def end(self, reply: Reply | None = None, error: TurnError | None = None) -> None:
         """The turn is over, with its reply or the error that ended it."""

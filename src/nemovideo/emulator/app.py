@@ -387,8 +387,8 @@ async def _ensure_output(emulator: Emulator, job: RenderJob) -> Path:
     return job.path
 
 
-async def render_status(request: Request) -> Response:
-    """E9: the status in the configured answer shape."""
+def known_render(request: Request) -> tuple[Emulator, RenderJob] | Response:
+    """The render of the path for an authorized caller, or the error answer."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
@@ -396,6 +396,15 @@ async def render_status(request: Request) -> Response:
     job = emulator.store.renders.get(request.path_params["render_id"])
     if job is None:
         return render_fail(404, "render not found")
+    return emulator, job
+
+
+async def render_status(request: Request) -> Response:
+    """E9: the status in the configured answer shape."""
+    found = known_render(request)
+    if isinstance(found, Response):
+        return found
+    emulator, job = found
     status, progress = _progress(emulator, job)
     url = size = None
     if status == "completed":
@@ -425,13 +434,10 @@ async def render_status(request: Request) -> Response:
 
 async def render_download(request: Request) -> Response:
     """E10: the file itself, from the API host."""
-    auth = authorize(request)
-    if isinstance(auth, Response):
-        return auth
-    emulator = _emulator(request)
-    job = emulator.store.renders.get(request.path_params["render_id"])
-    if job is None:
-        return render_fail(404, "render not found")
+    found = known_render(request)
+    if isinstance(found, Response):
+        return found
+    emulator, job = found
     if _progress(emulator, job)[0] != "completed":
         return render_fail(409, "render not ready")
     path = await _ensure_output(emulator, job)
