@@ -214,15 +214,18 @@ def test_render_is_a_real_mp4(api: httpx.Client, world: Emulator, tmp_path: Path
     world.configure(render_seconds=0)
     auth = token(api)
     submit(api, auth, new_session(api, auth), "render_real")
+    wait_render(api, auth, "render_real")
     out = tmp_path / "out.mp4"
     out.write_bytes(api.get("/api/render/proxy/render_real/download", headers=auth).content)
     with av.open(str(out)) as container:
         assert container.streams.video[0].codec_context.name == "h264"
         assert container.streams.audio[0].codec_context.name == "aac"
+        assert container.streams.video[0].codec_context.width == 1920
+        assert container.streams.video[0].frames == 30
 
 
 def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> None:
-    world.configure(render_seconds=10)
+    world.configure(render_seconds=10, video_renderer="placeholder")
     auth = token(api)
     session_id = new_session(api, auth)
     no_skill = {"Authorization": auth["Authorization"]}

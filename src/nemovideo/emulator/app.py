@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import shutil
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -347,7 +348,7 @@ async def submit_render(request: Request) -> Response:
     with emulator.store.lock:
         fail_it = emulator.store.fail_renders > 0
         emulator.store.fail_renders -= 1 if fail_it else 0
-        emulator.store.renders[render_id] = RenderJob(
+        job = RenderJob(
             render_id,
             session_id,
             copy.deepcopy(draft),
@@ -355,13 +356,49 @@ async def submit_render(request: Request) -> Response:
             time.monotonic(),
             seconds,
             fail=fail_it,
+            real=emulator.config.video_renderer == "real",
         )
+        emulator.store.renders[render_id] = job
+    if job.real and not job.fail:
+        _render_in_background(emulator, job)
     return JSONResponse(
         {"success": True, "data": {"id": render_id, "status": "pending", "progress": 0}}
     )
 
 
+def _render_in_background(emulator: Emulator, job: RenderJob) -> None:
+    """Render ``job`` for real in a thread; its progress is the frames done."""
+    from .render import render_draft
+
+    folder = emulator.folder / "renders"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{_safe_name(job.id)}.mp4"
+    partial = folder / f".{uuid.uuid4().hex}.mp4"
+
+    def progress(done: int, total: int) -> None:
+        job.frames_done, job.frames_total = done, total
+
+    def work() -> None:
+        try:
+            render_draft(job.draft, partial, emulator.folder / "uploads", on_frame=progress)
+            partial.replace(target)
+            job.path, job.completed_at = target, time.time()
+        except Exception as exc:  # a bad draft fails the render, as on the service
+            partial.unlink(missing_ok=True)
+            job.error = f"render failed: {type(exc).__name__}: {exc}"
+
+    threading.Thread(target=work, name=f"render-{job.id}", daemon=True).start()
+
+
 def _progress(emulator: Emulator, job: RenderJob) -> tuple[str, int]:
+    if job.real:
+        if job.fail or job.error:
+            return "failed", 0
+        if job.path is not None:
+            return "completed", 100
+        if not job.frames_total:
+            return "pending", 0
+        return "processing", min(99, job.frames_done * 100 // job.frames_total)
     total = max(emulator.config.render_seconds, 0.0)
     elapsed = time.monotonic() - job.submitted
     if total == 0 or elapsed >= total:
@@ -419,7 +456,7 @@ async def render_status(request: Request) -> Response:
             data["outputUrl"] = url
             data["completedAt"] = int((job.completed_at or time.time()) * 1000)
         if status == "failed":
-            data["error"] = "render failed in the emulator (as armed)"
+            data["error"] = job.error or "render failed in the emulator (as armed)"
         return JSONResponse({"success": True, "data": data})
     answer: dict[str, Any] = {"status": status, "progress": progress}
     answer["id" if shape == "b" else "taskId"] = job.id
@@ -428,7 +465,7 @@ async def render_status(request: Request) -> Response:
         if shape == "c":
             answer["output"].update({"duration": job.duration_s, "size": size})
     if status == "failed":
-        answer["error"] = "render failed in the emulator (as armed)"
+        answer["error"] = job.error or "render failed in the emulator (as armed)"
     return JSONResponse(answer)
 
 

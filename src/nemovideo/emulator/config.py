@@ -25,7 +25,8 @@ class EmulatorConfig:
             ``"c"`` (``taskId`` and ``output: {url, duration, size}``).
         session_not_found_style: ``"code"`` (body code 1002) or ``"adk"`` (HTTP 404
             ``{"detail": "Session not found: ..."}``).
-        render_seconds: time from submission to a completed render.
+        render_seconds: time from submission to a completed render, with the
+            ``placeholder`` renderer (the real one takes the time it takes).
         token_ttl_seconds: lifetime of anonymous tokens.
         max_upload_bytes: the per-file upload limit (4002 above it).
         anonymous_credits: credits of a new anonymous token.
@@ -36,7 +37,9 @@ class EmulatorConfig:
         heartbeat_seconds: interval of heartbeats during a turn's thinking time.
         think_seconds: how long the agent thinks before it answers.
         second_stage_seconds: delay of the post-production stage after a generation.
-        video_renderer: ``"placeholder"`` writes a short valid MP4 for every render.
+        video_renderer: ``"real"`` renders the draft into an MP4 at its size, 30 fps,
+            with progress from the frames done; ``"placeholder"`` writes a short valid
+            MP4 after ``render_seconds``, for tests that need exact timing.
     """
 
     error_style: Literal["http", "ok"] = "http"
@@ -52,4 +55,4 @@ class EmulatorConfig:
     heartbeat_seconds: float | None = None
     think_seconds: float = 0.0
     second_stage_seconds: float = 3.0
-    video_renderer: Literal["placeholder"] = "placeholder"
+    video_renderer: Literal["real", "placeholder"] = "real"

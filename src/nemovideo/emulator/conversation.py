@@ -13,10 +13,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from .agent import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript, plan_turn
+from .agent import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript, needs_analysis, plan_turn
 from .emulator import Emulator
 from .state import SessionRecord, User
 
@@ -103,6 +104,27 @@ async def _relay(queue: asyncio.Queue[object]) -> AsyncIterator[bytes]:
         yield item
 
 
+async def _measure(emulator: Emulator, record: SessionRecord) -> dict[str, dict[str, Any]]:
+    """Analyse every uploaded video of the session (in a worker thread), by URL."""
+    from .analysis import analyse
+    from .render import source_path
+
+    with emulator.store.lock:
+        urls = [str(i.get("cdn_url")) for i in record.video_infos if i.get("file_type") == "video"]
+    uploads = emulator.folder / "uploads"
+
+    def work() -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for url in urls:
+            path = source_path(url, uploads)
+            if path is not None:
+                result = analyse(path)
+                out[url] = {**result.metrics(), "score": result.score}
+        return out
+
+    return await anyio.to_thread.run_sync(work)
+
+
 async def run_sse(request: Request) -> Response:
     """E4: run one turn of the rule-based agent and stream its events."""
     from .app import authorize, fail, json_body, session_missing
@@ -120,13 +142,14 @@ async def run_sse(request: Request) -> Response:
     if record is None:
         return session_missing(emulator, session_id)
     user = auth.user
+    analyses = await _measure(emulator, record) if needs_analysis(text) else {}
     with emulator.store.lock:
         if record.turn_running:
             return JSONResponse(
                 {"detail": "a turn is already running on this session"}, status_code=409
             )
         options = emulator.next_turn_options()
-        script = plan_turn(text, record.state(), options)
+        script = plan_turn(text, {**record.state(), "_analyses": analyses}, options)
         if user.available < script.credits:
             return fail(emulator, 2001, "insufficient credits")
         record.turn_running = True

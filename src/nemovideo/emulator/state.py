@@ -99,6 +99,10 @@ class RenderJob:
     fail: bool = False
     path: Path | None = None
     completed_at: float | None = None
+    real: bool = False
+    frames_done: int = 0
+    frames_total: int = 0
+    error: str | None = None
 
 
 @attrs.define
