@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         NotFoundError,
         NotReadyError,
         NotSettledError,
+        RankingNotFoundError,
         RateLimitError,
         RenderFailedError,
         RenderTimeoutError,
@@ -65,10 +66,12 @@ if TYPE_CHECKING:
         ToolResult,
         UnknownEvent,
     )
+    from .models.leaderboard import Leaderboard, LeaderboardEntry
     from .models.render import RenderState, RenderStatus
     from .models.reply import Reply
     from .models.state import SessionState
     from .models.upload import Upload
+    from .workflows.progress import WorkflowProgress
 
 _LAZY = {
     "NemoVideo": "._client",
@@ -93,6 +96,9 @@ _LAZY = {
     "Upload": ".models.upload",
     "Reply": ".models.reply",
     "Change": ".models.changes",
+    "Leaderboard": ".models.leaderboard",
+    "LeaderboardEntry": ".models.leaderboard",
+    "WorkflowProgress": ".workflows.progress",
     "AgentEvent": ".models.events",
     "TextEvent": ".models.events",
     "ToolCall": ".models.events",
@@ -118,6 +124,7 @@ _LAZY = {
     "NotFoundError": ".errors",
     "NotReadyError": ".errors",
     "NotSettledError": ".errors",
+    "RankingNotFoundError": ".errors",
     "RateLimitError": ".errors",
     "RenderFailedError": ".errors",
     "RenderTimeoutError": ".errors",
@@ -154,12 +161,15 @@ __all__ = [
     "Heartbeat",
     "InsufficientCreditsError",
     "InvalidResponseError",
+    "Leaderboard",
+    "LeaderboardEntry",
     "MissingClientIdError",
     "NemoVideo",
     "NemoVideoError",
     "NotFoundError",
     "NotReadyError",
     "NotSettledError",
+    "RankingNotFoundError",
     "RateLimitError",
     "RedactingFilter",
     "Render",
@@ -190,6 +200,7 @@ __all__ = [
     "UnsupportedFileTypeError",
     "Upload",
     "UploadError",
+    "WorkflowProgress",
     "__version__",
 ]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
@@ -28,6 +29,10 @@ from .models.credits import Credits
 from .models.render import RenderStatus
 from .models.state import SessionState
 from .models.upload import Upload
+
+if TYPE_CHECKING:
+    from .models.leaderboard import Leaderboard
+    from .workflows.progress import WorkflowProgress
 
 
 class AsyncNemoVideo(BaseClient):
@@ -204,6 +209,44 @@ class AsyncNemoVideo(BaseClient):
     def session(self, session_id: str, task_id: str | None = None) -> AsyncSession:
         """Re-attach to an existing session by id (no request is made)."""
         return AsyncSession(self, session_id, task_id)
+
+    async def leaderboard(
+        self,
+        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        *,
+        prompt: str | None = None,
+        top: int = 5,
+        layout: str = "sequence",
+        orientation: str = "landscape",
+        output: str | os.PathLike[str] = "leaderboard.mp4",
+        concurrency: int = 4,
+        on_progress: Callable[[WorkflowProgress], None] | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Leaderboard:
+        """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
+
+        Checks the credit balance first, creates a session, uploads the clips
+        (``concurrency`` at a time), asks the agent (``prompt``, default: rank by
+        engagement score), reads the ranking, exports at 1920x1080 (1080x1920 for
+        ``orientation="portrait"``), and downloads to ``output``. ``layout="grid"``
+        shows the top four side by side. ``on_progress`` receives one stream of
+        :class:`~nemovideo.workflows.WorkflowProgress` (upload, ranking, rendering,
+        downloading); ``on_text`` the agent's text as it streams.
+        """
+        from .workflows import leaderboard as workflow
+
+        return await workflow.arun(
+            self,
+            clips,
+            prompt=prompt,
+            top=top,
+            layout=layout,
+            orientation=orientation,
+            output=output,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            on_text=on_text,
+        )
 
     def render(self, render_id: str, *, session_id: str) -> AsyncRender:
         """Re-attach to a render by id, e.g. after a restart (no request is made)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,6 +29,10 @@ from .models.credits import Credits
 from .models.render import RenderStatus
 from .models.state import SessionState
 from .models.upload import Upload
+
+if TYPE_CHECKING:
+    from .models.leaderboard import Leaderboard
+    from .workflows.progress import WorkflowProgress
 
 
 class NemoVideo(BaseClient):
@@ -196,6 +201,44 @@ class NemoVideo(BaseClient):
     def session(self, session_id: str, task_id: str | None = None) -> Session:
         """Re-attach to an existing session by id (no request is made)."""
         return Session(self, session_id, task_id)
+
+    def leaderboard(
+        self,
+        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        *,
+        prompt: str | None = None,
+        top: int = 5,
+        layout: str = "sequence",
+        orientation: str = "landscape",
+        output: str | os.PathLike[str] = "leaderboard.mp4",
+        concurrency: int = 4,
+        on_progress: Callable[[WorkflowProgress], None] | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Leaderboard:
+        """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
+
+        Checks the credit balance first, creates a session, uploads the clips
+        (``concurrency`` at a time), asks the agent (``prompt``, default: rank by
+        engagement score), reads the ranking, exports at 1920x1080 (1080x1920 for
+        ``orientation="portrait"``), and downloads to ``output``. ``layout="grid"``
+        shows the top four side by side. ``on_progress`` receives one stream of
+        :class:`~nemovideo.workflows.WorkflowProgress` (upload, ranking, rendering,
+        downloading); ``on_text`` the agent's text as it streams.
+        """
+        from .workflows import leaderboard as workflow
+
+        return workflow.run(
+            self,
+            clips,
+            prompt=prompt,
+            top=top,
+            layout=layout,
+            orientation=orientation,
+            output=output,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            on_text=on_text,
+        )
 
     def render(self, render_id: str, *, session_id: str) -> Render:
         """Re-attach to a render by id, e.g. after a restart (no request is made)."""

@@ -29,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "NotReadyError",
     "NotSettledError",
+    "RankingNotFoundError",
     "RateLimitError",
     "RenderFailedError",
     "RenderTimeoutError",
@@ -321,3 +322,12 @@ class NotSettledError(NemoVideoError):
     def __init__(self, message: str, *, changes: list[Any]) -> None:
         super().__init__(message)
         self.changes = changes
+
+
+class RankingNotFoundError(NemoVideoError):
+    """The agent's answer held no ranking (no scores in a tool result, in
+    ``video_analyses`` or in a numbered list). ``reply`` is what it said."""
+
+    def __init__(self, message: str, *, reply: Any = None) -> None:
+        super().__init__(message)
+        self.reply = reply

@@ -1,0 +1,134 @@
+"""The result of the leaderboard workflow: a ranking of clips and the rendered video."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .reply import Reply
+from .state import SessionState
+from .upload import Upload
+
+__all__ = ["Leaderboard", "LeaderboardEntry"]
+
+
+@attrs.frozen
+class LeaderboardEntry:
+    """One ranked clip.
+
+    Attributes:
+        rank: 1 for the best.
+        clip: the clip's file name.
+        score: engagement score, 0-100.
+        metrics: the figures behind the score, as the service sent them.
+        upload: the :class:`~nemovideo.Upload` of the clip, when it could be matched.
+        raw: the JSON object this entry was read from.
+    """
+
+    rank: int
+    clip: str
+    score: float
+    metrics: dict[str, Any] = attrs.field(factory=dict)
+    upload: Upload | None = attrs.field(default=None, repr=False)
+    raw: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"rank": self.rank, "clip": self.clip, "score": self.score, "metrics": self.metrics}
+
+
+@attrs.frozen
+class Leaderboard:
+    """Ranked clips, the agent's reply, the final state, the render and the video.
+
+    Attributes:
+        entries: every ranked clip, best first.
+        top: how many of them the video shows.
+        source: where the ranking was read: ``"tool_result"``, ``"video_analyses"``
+            or ``"text"``.
+        reply: the agent's :class:`~nemovideo.Reply`.
+        state: the session state after the turn.
+        render: the render (a ``Render`` or ``AsyncRender``).
+        video_path: the downloaded MP4.
+        warnings: things worth knowing (clip lengths far apart, say).
+        session_id: the session, to carry on editing.
+        raw_ranking: the JSON the ranking was read from.
+    """
+
+    entries: tuple[LeaderboardEntry, ...]
+    top: int
+    source: str
+    reply: Reply = attrs.field(repr=False)
+    state: SessionState | None = attrs.field(default=None, repr=False)
+    render: Any = attrs.field(default=None, repr=False)
+    video_path: Path | None = None
+    warnings: tuple[str, ...] = ()
+    session_id: str | None = None
+    raw_ranking: Any = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def winners(self) -> tuple[LeaderboardEntry, ...]:
+        """The entries the video shows."""
+        return self.entries[: self.top]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ranking, video path, render id, warnings."""
+        render_id = getattr(self.render, "id", None)
+        return {
+            "session_id": self.session_id,
+            "top": self.top,
+            "source": self.source,
+            "entries": [entry.to_dict() for entry in self.entries],
+            "video": str(self.video_path) if self.video_path is not None else None,
+            "render_id": render_id,
+            "warnings": list(self.warnings),
+            "reply": self.reply.text,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The result as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def table(self) -> str:
+        """A plain-text table of the ranking, for terminals and logs."""
+        width = max([len(e.clip) for e in self.entries] + [4])
+        lines = [
+            f"{'Rank':>4}  {'Clip':<{width}}  {'Score':>5}",
+            f"{'-' * 4}  {'-' * width}  -----",
+        ]
+        for entry in self.entries:
+            mark = " *" if entry.rank <= self.top else ""
+            lines.append(f"{entry.rank:>4}  {entry.clip:<{width}}  {entry.score:>5.1f}{mark}")
+        if self.video_path is not None:
+            lines.append(f"video: {self.video_path}")
+        lines.extend(f"warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_html_(self) -> str:
+        """A table with score bars, for notebooks."""
+        rows = []
+        for entry in self.entries:
+            bar = max(0.0, min(100.0, entry.score))
+            style = "font-weight:bold" if entry.rank <= self.top else "color:#666"
+            rows.append(
+                f'<tr style="{style}"><td>{entry.rank}</td><td>{html.escape(entry.clip)}</td>'
+                f'<td><div style="background:#4c6ef5;height:0.8em;width:{bar:.0f}px;'
+                f'display:inline-block"></div> {entry.score:.1f}</td></tr>'
+            )
+        video = (
+            f"<p>Video: <code>{html.escape(str(self.video_path))}</code></p>"
+            if self.video_path is not None
+            else ""
+        )
+        warnings = "".join(f"<p>⚠ {html.escape(w)}</p>" for w in self.warnings)
+        return (
+            "<table><thead><tr><th>Rank</th><th>Clip</th><th>Score</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{video}{warnings}"
+        )
