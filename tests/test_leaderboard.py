@@ -223,3 +223,33 @@ def test_the_command_fails_in_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0
     assert "missing.mp4" in result.stderr
     assert runner.invoke(app, ["leaderboard", "--layout", "spiral", "x.mp4"]).exit_code == 1
+
+
+def test_the_everyday_commands(
+    emulator: RunningEmulator, clips: list[Path], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    token = emulator.emulator.create_user_token(credits=500)
+    env = {"NEMO_API_URL": emulator.url, "NEMO_TOKEN": token}
+
+    def run(*args: str) -> Any:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == 0, result.output
+        return result
+
+    assert json.loads(run("credits", "--json").stdout)["available"] == 500
+    session_id = run("session", "new").stdout.strip()
+    assert session_id.isdigit()
+    uploaded = json.loads(run("upload", session_id, str(clips[0]), "--json").stdout)
+    assert uploaded["files"][0]["filename"] == clips[0].name
+    sent = json.loads(run("send", session_id, "add a title 'Hello'", "--json").stdout)
+    assert sent["changes"] == ['Title added: "Hello" (0-3s)']
+    assert run("state", session_id).stdout.strip() == (
+        'Timeline (1 track): 1. Title: "Hello" (0-3s)'
+    )
+    exported = json.loads(run("export", session_id, "-o", str(tmp_path / "e.mp4"), "--json").stdout)
+    assert Path(exported["video"]).stat().st_size > 0
+    link = run("open", session_id).stdout.strip()
+    assert "/workspace/claim?ct=clm_" in link
+    assert token not in link
+    assert all(token not in r.stdout for r in [runner.invoke(app, ["credits"], env=env)])
