@@ -227,17 +227,11 @@ class NemoVideo(BaseClient):
         """
         from .workflows import leaderboard as workflow
 
+        plan = workflow.LeaderboardPlan.make(
+            clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
+        )
         return workflow.run(
-            self,
-            clips,
-            prompt=prompt,
-            top=top,
-            layout=layout,
-            orientation=orientation,
-            output=output,
-            concurrency=concurrency,
-            on_progress=on_progress,
-            on_text=on_text,
+            self, plan, concurrency=concurrency, on_progress=on_progress, on_text=on_text
         )
 
     def render(self, render_id: str, *, session_id: str) -> Render:

@@ -230,21 +230,13 @@ def _upload_reporter(tracker: ProgressTracker, name: str) -> Callable[[int, int]
 
 def run(
     client: NemoVideo,
-    clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    plan: LeaderboardPlan,
     *,
-    prompt: str | None = None,
-    top: int = 5,
-    layout: str = "sequence",
-    orientation: str = "landscape",
-    output: str | os.PathLike[str] = "leaderboard.mp4",
     concurrency: int = 4,
     on_progress: ProgressCallback | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Leaderboard:
     """The leaderboard on the sync client; see :meth:`nemovideo.NemoVideo.leaderboard`."""
-    plan = LeaderboardPlan.make(
-        clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
-    )
     tracker = ProgressTracker(on_progress)
     plan.check_credits(client.credits())
     session = client.create_session()
@@ -276,21 +268,13 @@ def run(
 
 async def arun(
     client: AsyncNemoVideo,
-    clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    plan: LeaderboardPlan,
     *,
-    prompt: str | None = None,
-    top: int = 5,
-    layout: str = "sequence",
-    orientation: str = "landscape",
-    output: str | os.PathLike[str] = "leaderboard.mp4",
     concurrency: int = 4,
     on_progress: ProgressCallback | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Leaderboard:
     """The leaderboard on the async client; see :meth:`nemovideo.AsyncNemoVideo.leaderboard`."""
-    plan = LeaderboardPlan.make(
-        clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
-    )
     tracker = ProgressTracker(on_progress)
     plan.check_credits(await client.credits())
     session = await client.create_session()
