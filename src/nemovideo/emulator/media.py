@@ -7,7 +7,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ACCEPTED_TYPES", "file_type", "probe", "write_placeholder_mp4"]
+__all__ = [
+    "ACCEPTED_TYPES",
+    "add_streams",
+    "file_type",
+    "mux_sound",
+    "probe",
+    "write_placeholder_mp4",
+]
 
 ACCEPTED_TYPES = {
     "mp4": "video",
@@ -56,6 +63,31 @@ def probe(path: Path) -> dict[str, Any]:
     return info
 
 
+def add_streams(
+    container: Any, width: int, height: int, fps: int, *, crf: int = 23, rate: int = 44100
+) -> tuple[Any, Any]:
+    """An H.264 video stream (``ultrafast``) and a mono AAC stream on ``container``."""
+    video = container.add_stream("libx264", rate=fps)
+    video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+    video.options = {"preset": "ultrafast", "crf": str(crf)}
+    audio = container.add_stream("aac", rate=rate)
+    audio.layout = "mono"
+    return video, audio
+
+
+def mux_sound(container: Any, audio: Any, samples: Any, rate: int = 44100) -> None:
+    """Encode mono float ``samples`` into ``audio`` and flush it."""
+    import av
+    import numpy as np
+
+    for start in range(0, len(samples), 1024):
+        chunk = np.ascontiguousarray(samples[start : start + 1024], dtype=np.float32)
+        piece = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
+        piece.sample_rate, piece.pts, piece.time_base = rate, start, Fraction(1, rate)
+        container.mux(audio.encode(piece))
+    container.mux(audio.encode(None))
+
+
 def write_placeholder_mp4(
     path: Path, *, seconds: float = 1.0, width: int = 320, height: int = 180, fps: int = 30
 ) -> Path:
@@ -65,11 +97,7 @@ def write_placeholder_mp4(
 
     frames = max(1, round(seconds * fps))
     with av.open(str(path), "w", format="mp4") as container:
-        video = container.add_stream("libx264", rate=fps)
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "30"}
-        audio = container.add_stream("aac", rate=44100)
-        audio.layout = "mono"
+        video, audio = add_streams(container, width, height, fps, crf=30)
         x = np.linspace(0, 255, width, dtype=np.float32)
         for index in range(frames):
             shade = (x[None, :] + index * 8) % 256
@@ -81,16 +109,6 @@ def write_placeholder_mp4(
             frame.time_base = Fraction(1, fps)
             container.mux(video.encode(frame))
         container.mux(video.encode(None))
-        samples = int(seconds * 44100)
-        t = np.arange(samples, dtype=np.float32) / 44100
-        tone = (0.2 * np.sin(2 * math.pi * 440 * t)).astype(np.float32)
-        step = 1024
-        for start in range(0, samples, step):
-            chunk = tone[start : start + step]
-            sound = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
-            sound.sample_rate = 44100
-            sound.pts = start
-            sound.time_base = Fraction(1, 44100)
-            container.mux(audio.encode(sound))
-        container.mux(audio.encode(None))
+        t = np.arange(int(seconds * 44100), dtype=np.float32) / 44100
+        mux_sound(container, audio, 0.2 * np.sin(2 * math.pi * 440 * t))
     return path

@@ -25,6 +25,8 @@ from typing import Any
 
 import attrs
 
+from .media import add_streams, mux_sound
+
 __all__ = ["FPS", "render_draft", "source_path"]
 
 FPS = 30
@@ -305,12 +307,8 @@ def render_draft(
     canvas = np.zeros((height, width, 3), dtype=np.uint8)
     try:
         with av.open(str(target), "w", format="mp4") as container:
-            video = container.add_stream("libx264", rate=FPS)
-            video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-            video.options = {"preset": "ultrafast", "crf": "23", "tune": "zerolatency"}
+            video, audio = add_streams(container, width, height, FPS, rate=AUDIO_RATE)
             video.thread_type = "AUTO"
-            audio = container.add_stream("aac", rate=AUDIO_RATE)
-            audio.layout = "mono"
             for index in range(total):
                 t = index / FPS
                 active = [s for s in segments if s.active(t)]
@@ -347,13 +345,7 @@ def render_draft(
                     on_frame(index + 1, total)
             container.mux(video.encode(None))
             sound = _mix(segments, uploads, total / FPS)
-            for start in range(0, sound.size, 1024):
-                chunk = np.ascontiguousarray(sound[start : start + 1024], dtype=np.float32)
-                piece = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
-                piece.sample_rate, piece.pts = AUDIO_RATE, start
-                piece.time_base = Fraction(1, AUDIO_RATE)
-                container.mux(audio.encode(piece))
-            container.mux(audio.encode(None))
+            mux_sound(container, audio, sound, AUDIO_RATE)
     finally:
         for reader in readers.values():
             reader.close()

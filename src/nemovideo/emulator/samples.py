@@ -14,6 +14,8 @@ from pathlib import Path
 
 import attrs
 
+from .media import add_streams, mux_sound
+
 __all__ = ["ClipStyle", "make_clip", "make_clips"]
 
 NAMES = (
@@ -83,11 +85,7 @@ def make_clip(
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     gradient = (xs / width * 0.6 + ys / height * 0.4)[..., None]
     with av.open(str(path), "w", format="mp4") as container:
-        video = container.add_stream("libx264", rate=fps)
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "28"}
-        audio = container.add_stream("aac", rate=44100)
-        audio.layout = "mono"
+        video, audio = add_streams(container, width, height, fps, crf=28)
         hue, side = style.hue, max(8, height // 4)
         background = accent = None
         for index in range(frames):
@@ -106,7 +104,7 @@ def make_clip(
             frame.pts, frame.time_base = index, Fraction(1, fps)
             container.mux(video.encode(frame))
         container.mux(video.encode(None))
-        rate, step = 44100, 1024
+        rate = 44100
         total = int(seconds * rate)
         t = np.arange(total, dtype=np.float32) / rate
         amplitude = 0.6 * style.loudness**2
@@ -114,12 +112,7 @@ def make_clip(
         tone = amplitude * np.sin(2 * np.pi * pitch * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 2 * t))
         if style.loudness < 0.5:  # quiet clips also have long silent stretches
             tone[(t % 2.0) > 2.0 * style.loudness * 2] = 0.0
-        for start in range(0, total, step):
-            chunk = tone[start : start + step].astype(np.float32)
-            sound = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
-            sound.sample_rate, sound.pts, sound.time_base = rate, start, Fraction(1, rate)
-            container.mux(audio.encode(sound))
-        container.mux(audio.encode(None))
+        mux_sound(container, audio, tone, rate)
     return path
 
 
