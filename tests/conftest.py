@@ -66,20 +66,10 @@ def _isolated_env(
 # -- the live emulator ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def _running_emulator() -> Iterator[Any]:
-    from nemovideo.emulator import serve
-
-    with serve() as running:
-        yield running
-
-
 @pytest.fixture
-def emulator(_running_emulator: Any) -> Iterator[Any]:
-    """A running emulator on 127.0.0.1, reset for each test (``.url``, ``.emulator``)."""
-    _running_emulator.emulator.reset()
-    yield _running_emulator
-    _running_emulator.emulator.reset()
+def emulator(nemovideo_emulator: Any) -> Any:
+    """The running emulator, from the project's own pytest plugin (``nemovideo.testing``)."""
+    return nemovideo_emulator
 
 
 # -- cassettes -------------------------------------------------------------------------
