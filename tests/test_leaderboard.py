@@ -244,9 +244,10 @@ def test_the_everyday_commands(
     assert uploaded["files"][0]["filename"] == clips[0].name
     sent = json.loads(run("send", session_id, "add a title 'Hello'", "--json").stdout)
     assert sent["changes"] == ['Title added: "Hello" (0-3s)']
-    assert run("state", session_id).stdout.strip() == (
+    assert run("state", session_id, "--svg", str(tmp_path / "t.svg")).stdout.strip() == (
         'Timeline (1 track): 1. Title: "Hello" (0-3s)'
     )
+    assert "Hello" in (tmp_path / "t.svg").read_text()
     exported = json.loads(run("export", session_id, "-o", str(tmp_path / "e.mp4"), "--json").stdout)
     assert Path(exported["video"]).stat().st_size > 0
     link = run("open", session_id).stdout.strip()

@@ -70,12 +70,12 @@ def test_nemovideo_log_env_turns_on_stderr_logging() -> None:
         "c.credits()\n"
     )
     env = {**os.environ, "NEMOVIDEO_LOG": "info"}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert "GET /api/credits/balance/simple -> 200 attempt=1" in result.stderr
     assert TOKEN not in result.stderr
-    quiet = subprocess.run(  # noqa: S603
+    quiet = subprocess.run(
         [sys.executable, "-c", code],
         env={k: v for k, v in env.items() if k != "NEMOVIDEO_LOG"},
         capture_output=True,
@@ -92,7 +92,7 @@ def test_import_is_light() -> None:
         " 'uvicorn', 'av', 'numpy', 'httpx', 'tenacity'))]\n"
         "print(','.join(sorted(heavy)))\n"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
@@ -101,7 +101,7 @@ def test_import_is_light() -> None:
         "print(any(m.startswith(('nemovideo.emulator', 'starlette', 'uvicorn', 'av'))"
         " for m in sys.modules))\n"
     )
-    result2 = subprocess.run(  # noqa: S603
+    result2 = subprocess.run(
         [sys.executable, "-c", code2], capture_output=True, text=True, check=True
     )
     assert result2.stdout.strip() == "False"

@@ -382,6 +382,14 @@ class Render:
     def __repr__(self) -> str:
         return f"Render(id={self.id!r}, session_id={self.session_id!r})"
 
+    @property
+    def video_path(self) -> Path | None:
+        """Where :meth:`download` wrote the video, once it has."""
+        return self._job.downloaded
+
+    def _repr_html_(self) -> str:
+        return self._job.html()
+
     def status(self) -> RenderStatus:
         """Read the render's status once (E9)."""
         return self._client._run(rendering.status(self._client._ctx, self._job))

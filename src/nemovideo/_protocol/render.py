@@ -48,6 +48,21 @@ class RenderJob:
     output: dict[str, Any] = attrs.field(factory=lambda: {"format": "mp4", "quality": "high"})
     last_status: RenderStatus | None = None
     resubmitted: bool = False
+    downloaded: Path | None = None
+
+    def html(self) -> str:
+        """A notebook view: the status, and a video player once downloaded."""
+        from html import escape
+
+        status = self.last_status
+        state = (
+            f"{status.status} {status.progress or 0:.0f}%" if status is not None else "submitted"
+        )
+        head = f"<p>Render <code>{escape(self.id)}</code>: {escape(state)}</p>"
+        if self.downloaded is None:
+            return head
+        src = escape(self.downloaded.as_posix(), quote=True)
+        return f'{head}<video src="{src}" controls style="max-width:100%"></video>'
 
 
 def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
@@ -163,4 +178,5 @@ def fetch(
     reading = job.last_status
     if reading is None or not reading.is_completed:
         reading = yield from wait(ctx, job, timeout=timeout, poll_interval=None, on_progress=None)
-    return (yield from download(ctx, reading, target, on_progress))
+    job.downloaded = yield from download(ctx, reading, target, on_progress)
+    return job.downloaded

@@ -311,11 +311,19 @@ def send(
 @app.command()
 def state(
     session_id: Annotated[str, typer.Argument(help="The session.")],
+    svg: Annotated[
+        Path | None, typer.Option(help="Also draw the timeline into this SVG file.")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show a session's timeline."""
+    """Show a session's timeline (and draw it with --svg)."""
     with reported(), NemoVideo() as client:
         current = client.session(session_id).state()
+        if svg is not None:
+            from ..models.draft import Draft
+
+            drawn = current.draft or Draft.from_dict({"t": []})
+            svg.write_text(drawn.to_svg(), encoding="utf-8")
     summary = current.draft.summary() if current.draft is not None else "no timeline yet"
     _json_or(as_json, current.raw, summary)
 

@@ -315,6 +315,20 @@ class Draft:
         items = [f"{index}. {track.describe()}" for index, track in enumerate(self.tracks, 1)]
         return f"{head} {' '.join(items)}"
 
+    def to_svg(self) -> str:
+        """The timeline drawn as SVG: tracks as lanes, segments as bars, seconds below."""
+        from .timeline_svg import draft_svg
+
+        return draft_svg(self)
+
+    def _repr_svg_(self) -> str:
+        return self.to_svg()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<div>{self.to_svg()}<p><code>{escape(self.summary())}</code></p></div>"
+
     def __repr__(self) -> str:
         segments = sum(len(track.segments) for track in self.tracks)
         duration = self.duration_ms
