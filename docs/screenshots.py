@@ -1,0 +1,102 @@
+"""Docs build step: draw the notebook views in headless Chromium and keep the shots.
+
+    python docs/screenshots.py      # needs Debian's chromium and the emulator extra
+
+Writes ``docs/images/timeline.png`` (a Draft's SVG timeline with its summary) and
+``docs/images/leaderboard-notebook.png`` (a Leaderboard's notebook table), the way
+a notebook shows them. ``tests/test_pictures.py`` checks the same drawing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from nemovideo import Draft, Leaderboard, LeaderboardEntry
+from nemovideo.models.reply import Reply
+
+IMAGES = Path(__file__).parent / "images"
+
+DRAFT = Draft.from_dict(
+    {
+        "t": [
+            {
+                "tt": 0,
+                "n": "Clips",
+                "sg": [
+                    {"n": "07-how-to.mp4", "s": 3000, "d": 5000},
+                    {"n": "01-summer-sale.mp4", "s": 8000, "d": 5000},
+                    {"n": "05-behind-the-scenes.mp4", "s": 13000, "d": 5000},
+                ],
+            },
+            {"tt": 7, "n": "Title", "sg": [{"tx": "Top performers", "s": 0, "d": 3000}]},
+            {
+                "tt": 7,
+                "n": "Ranks",
+                "sg": [
+                    {"tx": "#1 07-how-to.mp4 - 64.7", "s": 3000, "d": 5000},
+                    {"tx": "#2 01-summer-sale.mp4 - 56.2", "s": 8000, "d": 5000},
+                    {"tx": "#3 05-behind-the-scenes.mp4 - 45.2", "s": 13000, "d": 5000},
+                ],
+            },
+            {"tt": 1, "n": "Clip audio", "sg": [{"n": "mix", "s": 3000, "d": 15000, "v": 1.0}]},
+        ],
+        "d": 18000,
+    }
+)
+
+BOARD = Leaderboard(
+    entries=tuple(
+        LeaderboardEntry(rank, clip, score)
+        for rank, (clip, score) in enumerate(
+            [
+                ("07-how-to.mp4", 64.7),
+                ("01-summer-sale.mp4", 56.2),
+                ("05-behind-the-scenes.mp4", 45.2),
+                ("08-brand-story.mp4", 35.6),
+                ("02-unboxing.mp4", 20.2),
+            ],
+            1,
+        )
+    ),
+    top=3,
+    source="tool_result",
+    reply=Reply(),
+    video_path=Path("leaderboard.mp4"),
+)
+
+
+def shoot(html: str, target: Path, size: str) -> None:
+    """Render ``html`` in headless Chromium into ``target``."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("install Debian's chromium first (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "page.html"
+        page.write_text(
+            f"<html><body style='margin:8px;font-family:sans-serif'>{html}</body></html>"
+        )
+        subprocess.run(  # noqa: S603 - our own page, our own arguments
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--screenshot={target}",
+                f"--window-size={size}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+
+if __name__ == "__main__":
+    IMAGES.mkdir(exist_ok=True)
+    shoot(DRAFT._repr_html_(), IMAGES / "timeline.png", "780,260")
+    shoot(BOARD._repr_html_(), IMAGES / "leaderboard-notebook.png", "520,240")
+    print("written:", *sorted(p.name for p in IMAGES.glob("*.png")))
