@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import httpx
+import tenacity
 
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
@@ -130,12 +131,14 @@ def is_event_stream(response: httpx.Response) -> bool:
 
 
 def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:
-    policy = retry_policy(
-        max_retries=ctx.settings.max_retries,
-        idempotent=call.idempotent,
-        endpoint=call.endpoint,
-        on_retry=ctx.on_retry,
-    )
+    def policy() -> tenacity.Retrying:
+        return retry_policy(
+            max_retries=ctx.settings.max_retries,
+            idempotent=call.idempotent,
+            endpoint=call.endpoint,
+            on_retry=ctx.on_retry,
+        )
+
     counter = [0]
     result: dict[str, Any] = yield from retry_flow(
         policy, lambda: _attempt(ctx, call, token, counter)

@@ -112,16 +112,25 @@ def retry_policy(
     )
 
 
-def retry_flow(policy: tenacity.Retrying, attempt: Callable[[], Flow[T]]) -> Flow[T]:
-    """Run ``attempt`` under ``policy``, yielding :class:`Sleep` between attempts.
+def retry_flow(policy: Callable[[], tenacity.Retrying], attempt: Callable[[], Flow[T]]) -> Flow[T]:
+    """Run ``attempt`` under the tenacity policy ``policy()``, yielding :class:`Sleep`
+    between attempts.
 
     This is tenacity's own attempt loop, with the sleep turned into an operation so
-    that the sync and async drivers share it.
+    that the sync and async drivers share it. The policy is built only when the first
+    attempt fails: a call that succeeds at once pays nothing for retrying.
     """
-    policy.begin()
-    state = RetryCallState(policy, fn=None, args=(), kwargs={})
+    try:
+        return (yield from attempt())
+    except Exception:
+        first_failure = sys.exc_info()
+    retrying = policy()
+    retrying.begin()
+    state = RetryCallState(retrying, fn=None, args=(), kwargs={})
+    state.set_exception(first_failure)  # type: ignore[arg-type]
+    del first_failure
     while True:
-        action = policy.iter(state)
+        action = retrying.iter(state)
         if isinstance(action, DoAttempt):
             try:
                 result = yield from attempt()
