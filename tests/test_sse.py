@@ -121,3 +121,9 @@ def test_data_round_trips(events: list[tuple[str, str]], end: str) -> None:
 def test_any_bytes_decode_without_error(body: bytes, data: st.DataObject) -> None:
     cut = data.draw(st.integers(0, len(body)))
     assert decode(body[:cut], body[cut:]) == decode(body)
+
+
+def test_a_long_event_in_small_chunks() -> None:
+    body = b"data: " + b"x" * 200_000 + b"\ndata: y\n\ndata: z\n\n"
+    chunks = [body[i : i + 1000] for i in range(0, len(body), 1000)]
+    assert decode(*chunks) == [ServerSentEvent("x" * 200_000 + "\ny"), ServerSentEvent("z")]

@@ -152,6 +152,9 @@ class AsyncNemoVideo(BaseClient):
         if isinstance(op, Sleep):
             return await self._sleep(op.seconds)
         if isinstance(op, GetToken):
+            known = self._ctx.tokens.usable(op.stale)
+            if known is not None:  # the common case needs no lock
+                return known
             async with self._token_lock:
                 step = self._token_step(op.stale)
                 return step if isinstance(step, str) else await self._run(step)

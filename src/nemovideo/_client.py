@@ -150,6 +150,9 @@ class NemoVideo(BaseClient):
         if isinstance(op, Sleep):
             return self._sleep(op.seconds)
         if isinstance(op, GetToken):
+            known = self._ctx.tokens.usable(op.stale)
+            if known is not None:  # the common case needs no lock
+                return known
             with self._token_lock:
                 step = self._token_step(op.stale)
                 return step if isinstance(step, str) else self._run(step)

@@ -17,6 +17,7 @@ import attrs
 __all__ = ["SSEComment", "SSEDecoder", "SSEFrame", "ServerSentEvent"]
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_LONG_REST = 1 << 16
 
 
 @attrs.frozen
@@ -66,7 +67,10 @@ class SSEDecoder:
         """End of the body: complete a last line and event that lacked their blank line."""
         frames = self._take(self._text.decode(b"", final=True))
         if self._buffer:
-            self._line(self._buffer, frames)
+            # After the fast path the rest may hold complete lines (never a blank one).
+            for line in self._buffer.split("\n"):
+                if line:
+                    self._line(line, frames)
             self._buffer = ""
         self._dispatch(frames)
         return frames
@@ -84,6 +88,8 @@ class SSEDecoder:
             if text.startswith("\n"):
                 text = text[1:]
         buffer = self._buffer + text
+        if "\r" not in buffer and not self._has_data and not self._event:
+            return self._take_blocks(buffer, frames)
         lines = buffer.split("\n") if "\r" not in buffer else _LINE_END.split(buffer)
         self._buffer = lines.pop()
         if buffer.endswith("\r"):
@@ -91,6 +97,26 @@ class SSEDecoder:
             self._skip_lf = True
         for line in lines:
             self._line(line, frames)
+        return frames
+
+    def _take_blocks(self, buffer: str, frames: list[SSEFrame]) -> list[SSEFrame]:
+        """Fast path for LF-only text: whole events at once, one-line ``data:`` events
+        without a line-by-line walk. What follows the last blank line waits in the buffer."""
+        blocks = buffer.split("\n\n")
+        self._buffer = blocks.pop()
+        for block in blocks:
+            if block.startswith("data: ") and "\n" not in block:
+                frames.append(ServerSentEvent(block[6:], "message", self._last_id, self._retry))
+                continue
+            for line in block.split("\n"):
+                self._line(line, frames)
+            self._dispatch(frames)
+        if len(self._buffer) > _LONG_REST and "\n" in self._buffer:
+            # A long event still without its blank line: walk its complete lines now,
+            # so they are not split again with every chunk.
+            *complete, self._buffer = self._buffer.split("\n")
+            for line in complete:
+                self._line(line, frames)
         return frames
 
     def _line(self, line: str, frames: list[SSEFrame]) -> None:

@@ -18,7 +18,7 @@ ACCEPTED_EXTENSIONS = frozenset(
     "mp4 mov avi webm mkv jpg jpeg png gif webp mp3 wav m4a aac".split()  # noqa: SIM905
 )
 MAX_FILE_BYTES = 500 * 1024 * 1024
-CHUNK_SIZE = 256 * 1024
+CHUNK_SIZE = 1024 * 1024
 
 PathLike = str | os.PathLike[str]
 

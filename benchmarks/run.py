@@ -1,0 +1,491 @@
+"""Benchmarks: the SDK against plain httpx, side by side, on loopback (not tests).
+
+    python benchmarks/run.py            # prints a table, writes benchmarks/results/latest.json
+    python benchmarks/run.py --quick    # smaller sizes, for a smoke run
+
+Every figure is a ratio to its baseline measured in the same run on the same machine,
+against an emulator in a separate process on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from nemovideo import AsyncNemoVideo, NemoVideo
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@contextmanager
+def emulator_process() -> Iterator[str]:
+    """An emulator in its own process (so the client's memory and CPU are its own)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nemovideo.emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+", line)
+        if match is None:
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        yield match.group(0)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def control(url: str, action: str, body: dict[str, Any] | None = None) -> Any:
+    """Steer the emulator process through its control routes."""
+    return httpx.post(f"{url}/_emulator/{action}", json=body or {}).json()
+
+
+# -- per-call overhead ---------------------------------------------------------------------
+
+
+def overhead(url: str, calls: int) -> dict[str, Any]:
+    """``client.credits()`` against the same request made with bare httpx."""
+    token = control(url, "user-token", {"credits": 10})["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    path = f"{url}/api/credits/balance/simple"
+    out: dict[str, Any] = {}
+    with NemoVideo(base_url=url, token=token) as client, httpx.Client() as bare:
+        for _ in range(100):
+            client.credits()
+            bare.get(path, headers=headers).json()
+        bare_times, sdk_times = [], []
+        for _ in range(3):
+            started = time.perf_counter()
+            for _ in range(calls):
+                bare.get(path, headers=headers).json()
+            bare_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            for _ in range(calls):
+                client.credits()
+            sdk_times.append(time.perf_counter() - started)
+    out["sync"] = (min(sdk_times), min(bare_times))
+
+    async def run_async() -> tuple[float, float]:
+        async with (
+            AsyncNemoVideo(base_url=url, token=token) as client,
+            httpx.AsyncClient() as bare,
+        ):
+            for _ in range(100):
+                await client.credits()
+                (await bare.get(path, headers=headers)).json()
+            bare_t, sdk_t = [], []
+            for _ in range(3):
+                started = time.perf_counter()
+                for _ in range(calls):
+                    (await bare.get(path, headers=headers)).json()
+                bare_t.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                for _ in range(calls):
+                    await client.credits()
+                sdk_t.append(time.perf_counter() - started)
+        return min(sdk_t), min(bare_t)
+
+    out["async"] = asyncio.run(run_async())
+    return out
+
+
+# -- a big upload: throughput, memory, event loop --------------------------------------------
+
+
+class PeakRss:
+    """Samples this process's resident memory every 5 ms; ``growth`` is peak minus start."""
+
+    def __init__(self) -> None:
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def growth(self) -> int:
+        return self.peak - self.start
+
+
+def big_upload(url: str, megabytes: int) -> dict[str, Any]:
+    """One big file, with the SDK (sync and async) and with bare httpx multipart."""
+    token = control(url, "user-token", {"credits": 10})["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.mp4"
+        with path.open("wb") as handle:
+            block = os.urandom(1 << 20)
+            for _ in range(megabytes):
+                handle.write(block)
+        size = path.stat().st_size
+        path.read_bytes()  # warm the page cache so no variant pays for the first read
+        with NemoVideo(base_url=url, token=token) as client:
+            session = client.create_session()
+            upload_url = f"{url}/api/upload-video/nemo_agent/me/{session.session_id}"
+            for _ in range(3):  # alternate, keep the best of each
+                with httpx.Client(timeout=600) as bare, PeakRss() as memory:
+                    started = time.perf_counter()
+                    with path.open("rb") as handle:
+                        answer = bare.post(
+                            upload_url,
+                            files={"files": ("big.mp4", handle, "video/mp4")},
+                            headers=headers,
+                        )
+                    answer.raise_for_status()
+                    elapsed = time.perf_counter() - started
+                best = result.get("bare", {"seconds": float("inf")})
+                if elapsed < best["seconds"]:
+                    result["bare"] = {"seconds": elapsed, "rss_growth": memory.growth}
+                with PeakRss() as memory:
+                    started = time.perf_counter()
+                    session.upload(path)
+                    elapsed = time.perf_counter() - started
+                best = result.get("sdk_sync", {"seconds": float("inf")})
+                if elapsed < best["seconds"]:
+                    result["sdk_sync"] = {"seconds": elapsed, "rss_growth": memory.growth}
+
+        async def run_async() -> dict[str, Any]:
+            ticks = 0
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while True:
+                    await asyncio.sleep(0.01)
+                    ticks += 1
+
+            async with AsyncNemoVideo(base_url=url, token=token) as client:
+                session = await client.create_session()
+                with PeakRss() as memory:
+                    task = asyncio.create_task(ticker())
+                    started = time.perf_counter()
+                    await session.upload(path)
+                    elapsed = time.perf_counter() - started
+                    task.cancel()
+            expected = elapsed / 0.01
+            return {
+                "seconds": elapsed,
+                "rss_growth": memory.growth,
+                "ticks_kept": ticks / expected if expected else 1.0,
+            }
+
+        runs = [asyncio.run(run_async()) for _ in range(2)]
+        result["sdk_async"] = min(runs, key=lambda r: r["seconds"])
+    result["bytes"] = size
+    return result
+
+
+# -- SSE decoding ---------------------------------------------------------------------------
+
+
+def sse(frames: int) -> dict[str, float]:
+    """Bytes of ADK frames to typed events (SDK) versus to raw events (httpx-sse)."""
+    from nemovideo._protocol.events import decode_frame
+    from nemovideo._protocol.sse import SSEDecoder
+
+    event = {
+        "id": "e-1",
+        "invocationId": "e-inv",
+        "author": "nemo_agent",
+        "timestamp": 1732400000.25,
+        "partial": True,
+        "content": {"role": "model", "parts": [{"text": "Ranking your clips now, one moment"}]},
+    }
+    line = b"data: " + json.dumps(event, separators=(",", ":")).encode() + b"\n\n"
+    body = line * frames
+    chunks = [body[i : i + 65536] for i in range(0, len(body), 65536)]
+
+    def ours() -> int:
+        decoder, count = SSEDecoder(), 0
+        for chunk in chunks:
+            for frame in decoder.feed(chunk):
+                count += len(decode_frame(frame))
+        return count
+
+    def theirs() -> int:
+        from httpx_sse import EventSource
+
+        response = httpx.Response(
+            200, content=iter(chunks), headers={"content-type": "text/event-stream"}
+        )
+        return sum(1 for _ in EventSource(response).iter_sse())
+
+    def frames_only() -> int:
+        decoder = SSEDecoder()
+        return sum(len(decoder.feed(chunk)) for chunk in chunks)
+
+    timings: dict[str, list[float]] = {"sdk": [], "httpx_sse": [], "sdk_frames": []}
+    for _ in range(3):
+        for name, job in (("sdk", ours), ("httpx_sse", theirs), ("sdk_frames", frames_only)):
+            started = time.perf_counter()
+            assert job() == frames
+            timings[name].append(time.perf_counter() - started)
+    return {name: min(values) for name, values in timings.items()}
+
+
+# -- import time ------------------------------------------------------------------------------
+
+
+def import_time() -> dict[str, float]:
+    """Wall time of a fresh interpreter importing each (best of 7)."""
+
+    def timed(code: str) -> float:
+        runs = []
+        for _ in range(7):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
+            runs.append(time.perf_counter() - started)
+        return min(runs)
+
+    return {
+        "python": timed("pass"),
+        "httpx": timed("import httpx"),
+        "nemovideo": timed("import nemovideo"),
+        "nemovideo_client": timed("from nemovideo import NemoVideo"),
+    }
+
+
+# -- concurrent uploads -------------------------------------------------------------------------
+
+
+def ten_uploads(url: str) -> dict[str, float]:
+    """Ten small files to a server that answers each after 200 ms."""
+    token = control(url, "user-token", {"credits": 10})["token"]
+    control(url, "faults", {"path": "/upload-video/", "delay": 0.2, "times": 100})
+    with tempfile.TemporaryDirectory() as folder, NemoVideo(base_url=url, token=token) as client:
+        files = []
+        for index in range(10):
+            path = Path(folder) / f"clip{index}.mp4"
+            path.write_bytes(os.urandom(10_000))
+            files.append(path)
+        session = client.create_session()
+        started = time.perf_counter()
+        for path in files:
+            session.upload(path)
+        one_by_one = time.perf_counter() - started
+        started = time.perf_counter()
+        session.upload(files, concurrency=len(files))
+        batch = time.perf_counter() - started
+    httpx.delete(f"{url}/_emulator/faults")
+    return {"sequential": one_by_one, "concurrent": batch}
+
+
+# -- the emulator's renderer ---------------------------------------------------------------------
+
+
+def render_speed() -> dict[str, float]:
+    """Frames per second of the emulator rendering a 10 s 1920x1080 leaderboard."""
+    import hashlib
+    import shutil
+
+    from nemovideo.emulator.agent import leaderboard_draft
+    from nemovideo.emulator.render import render_draft
+    from nemovideo.emulator.samples import make_clips
+
+    with tempfile.TemporaryDirectory() as folder:
+        uploads = Path(folder) / "uploads"
+        ranked = []
+        for rank, clip in enumerate(make_clips(Path(folder) / "c", n=2, seconds=4), 1):
+            digest = hashlib.sha256(clip.read_bytes()).hexdigest()
+            (uploads / digest).mkdir(parents=True)
+            shutil.copy(clip, uploads / digest / clip.name)
+            url = f"http://localhost/cdn/uploads/{digest}/{clip.name}"
+            metrics = {"duration_s": 4.0}
+            ranked.append(
+                {"clip": clip.name, "score": 50.0, "rank": rank, "cdn_url": url, "metrics": metrics}
+            )
+        draft = leaderboard_draft(ranked, 2, 1920, 1080)
+        frames: list[int] = [0]
+        started = time.perf_counter()
+        render_draft(
+            draft, Path(folder) / "out.mp4", uploads, on_frame=lambda d, t: frames.__setitem__(0, d)
+        )
+        elapsed = time.perf_counter() - started
+    return {"frames": frames[0], "seconds": elapsed, "fps": frames[0] / elapsed}
+
+
+def row(
+    name: str, sdk: float, base: float, target: str, met: bool, unit: str = "s"
+) -> dict[str, Any]:
+    """One line of the table."""
+    return {
+        "figure": name,
+        "sdk": round(sdk, 4),
+        "baseline": round(base, 4),
+        "ratio": round(sdk / base, 3) if base else None,
+        "unit": unit,
+        "target": target,
+        "met": met,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run every benchmark, print the table, write JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = parser.parse_args(argv)
+    calls = 300 if args.quick else 2000
+    megabytes = 50 if args.quick else 500
+    frames = 10_000 if args.quick else 100_000
+    rows: list[dict[str, Any]] = []
+    extra: dict[str, Any] = {}
+    with emulator_process() as url:
+        per_call = overhead(url, calls)
+        for kind in ("sync", "async"):
+            sdk, base = per_call[kind]
+            ratio = sdk / base
+            rows.append(
+                row(
+                    f"{calls} credits() calls, {kind}", sdk, base, "SDK/bare <= 1.10", ratio <= 1.10
+                )
+            )
+        upload = big_upload(url, megabytes)
+        base = upload["bare"]["seconds"]
+        for kind in ("sdk_sync", "sdk_async"):
+            seconds = upload[kind]["seconds"]
+            throughput = base / seconds
+            growth = upload[kind]["rss_growth"] / 2**20
+            ok = throughput >= 0.9 and growth <= 32
+            rows.append(
+                row(
+                    f"{megabytes} MB upload, {kind[4:]} (time)",
+                    seconds,
+                    base,
+                    ">= 0.9x throughput, <= 32 MiB",
+                    ok,
+                )
+            )
+            extra[f"upload_{kind[4:]}_rss_growth_mib"] = round(growth, 1)
+        extra["upload_bare_rss_growth_mib"] = round(upload["bare"]["rss_growth"] / 2**20, 1)
+        ticks = upload["sdk_async"]["ticks_kept"]
+        extra["async_upload_ticks_kept"] = round(ticks, 3)
+        rows.append(
+            row(
+                "10 ms ticker during async upload (share kept)",
+                ticks,
+                1.0,
+                ">= 0.90",
+                ticks >= 0.9,
+                "share",
+            )
+        )
+        batch = ten_uploads(url)
+        speedup = batch["sequential"] / batch["concurrent"]
+        rows.append(
+            row(
+                "ten uploads, 200 ms each (batch vs one by one)",
+                batch["concurrent"],
+                batch["sequential"],
+                ">= 5x faster",
+                speedup >= 5,
+            )
+        )
+    decoding = sse(frames)
+    rows.append(
+        row(
+            f"SSE: {frames} ADK frames to typed events",
+            decoding["sdk"],
+            decoding["httpx_sse"],
+            "SDK/httpx-sse <= 1.0",
+            decoding["sdk"] <= decoding["httpx_sse"],
+        )
+    )
+    rows.append(
+        row(
+            f"SSE: {frames} frames, decoder alone (no JSON)",
+            decoding["sdk_frames"],
+            decoding["httpx_sse"],
+            "reported",
+            True,
+        )
+    )
+    imports = import_time()
+    added = imports["nemovideo"] - imports["httpx"]
+    rows.append(
+        row(
+            "import nemovideo (vs import httpx)",
+            imports["nemovideo"],
+            imports["httpx"],
+            "adds <= 30 ms",
+            added <= 0.030,
+        )
+    )
+    rows.append(
+        row(
+            "from nemovideo import NemoVideo (vs import httpx)",
+            imports["nemovideo_client"],
+            imports["httpx"],
+            "reported",
+            True,
+        )
+    )
+    speed = render_speed()
+    extra["render"] = {k: round(v, 2) for k, v in speed.items()}
+    rows.append(
+        row(
+            "emulator render, 1920x1080 fps (vs 30 fps real time)",
+            speed["fps"],
+            30.0,
+            "reported",
+            True,
+            "fps",
+        )
+    )
+    print(f"{'figure':<56}{'sdk':>10}{'baseline':>10}{'ratio':>8}  target")
+    for item in rows:
+        mark = "ok" if item["met"] else "MISSED"
+        figures = f"{item['sdk']:>10.3f}{item['baseline']:>10.3f}{item['ratio']:>8.3f}"
+        print(f"{item['figure']:<56}{figures}  {item['target']} [{mark}]")
+    for key, value in extra.items():
+        print(f"  {key}: {value}")
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()}",
+        "quick": args.quick,
+        "rows": rows,
+        "extra": extra,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / ("quick.json" if args.quick else "latest.json")).write_text(
+        json.dumps(report, indent=2) + "\n"
+    )
+    return report
+
+
+if __name__ == "__main__":
+    main()
