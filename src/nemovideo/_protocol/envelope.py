@@ -146,14 +146,22 @@ def error_for_response(response: httpx.Response, body: Any) -> APIError | None:
     then the HTTP status. Non-JSON bodies (an HTML 502 page) map by status.
     """
     status = response.status_code
+    code = body.get("code") if isinstance(body, dict) else None
+    failed = isinstance(code, int) and not isinstance(code, bool) and code != 0
+    if (
+        not failed
+        and status < 300
+        and not (isinstance(body, dict) and body.get("success") is False)
+    ):
+        return None  # the common case: nothing to build
     fields: dict[str, Any] = {
         "status_code": status,
         "request_id": _request_id(response, body),
         "body": redact_json(body),
     }
     if isinstance(body, dict):
-        code = body.get("code")
-        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        if failed:
+            assert isinstance(code, int)
             fields["code"] = code
             if code in _CODE_CLASSES:
                 message = _message(body, _CODE_MESSAGES[code])
