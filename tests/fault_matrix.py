@@ -1,0 +1,252 @@
+"""The fault matrix: every endpoint against every fault, with the outcome written down.
+
+``tests/test_fault_matrix.py`` asserts each row on both clients; ``docs/reliability.md``
+is generated from the same table (``python -m tests.fault_matrix`` rewrites it), and a
+test checks that the page is up to date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import httpx
+
+
+@attrs.frozen
+class Fault:
+    """One way an answer can go wrong, and what the SDK must make of it."""
+
+    name: str
+    answer: Callable[[], httpx.Response | Exception]
+    error: str
+    retried: bool
+    why: str
+    replay_post: bool = False
+
+
+def _json(status: int, body: object, **headers: str) -> Callable[[], httpx.Response]:
+    return lambda: httpx.Response(status, json=body, headers=headers)
+
+
+def _raw(status: int, content: bytes, content_type: str) -> Callable[[], httpx.Response]:
+    return lambda: httpx.Response(status, content=content, headers={"content-type": content_type})
+
+
+def _raise(exc: Callable[[], Exception]) -> Callable[[], Exception]:
+    return exc
+
+
+FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "code 1001 (caller's token)",
+        _json(200, {"code": 1001}),
+        "AuthenticationError",
+        False,
+        "a user token cannot be renewed",
+    ),
+    Fault(
+        "code 1002",
+        _json(200, {"code": 1002}),
+        "SessionNotFoundError",
+        False,
+        "the session is gone",
+    ),
+    Fault(
+        "code 2001", _json(200, {"code": 2001}), "InsufficientCreditsError", False, "needs a top-up"
+    ),
+    Fault(
+        "code 4001",
+        _json(200, {"code": 4001}),
+        "UnsupportedFileTypeError",
+        False,
+        "the file will not change",
+    ),
+    Fault(
+        "code 4002",
+        _json(200, {"code": 4002}),
+        "FileTooLargeError",
+        False,
+        "the file will not change",
+    ),
+    Fault(
+        "HTTP 400", _json(400, {"message": "bad"}), "BadRequestError", False, "the request is wrong"
+    ),
+    Fault(
+        "HTTP 402",
+        _json(402, {"success": False, "error": "plan"}),
+        "ExportBlockedError",
+        False,
+        "a plan limit",
+    ),
+    Fault(
+        "HTTP 404", _json(404, {"detail": "Not Found"}), "NotFoundError", False, "nothing to find"
+    ),
+    Fault(
+        "HTTP 408",
+        _json(408, {}),
+        "ServerError",
+        True,
+        "transient; safe calls only",
+        replay_post=False,
+    ),
+    Fault(
+        "HTTP 429 with Retry-After",
+        _json(429, {}, **{"Retry-After": "2"}),
+        "RateLimitError",
+        True,
+        "refused before running: waits 2 s, once",
+        replay_post=True,
+    ),
+    Fault(
+        "HTTP 429 without Retry-After",
+        _json(429, {}),
+        "RateLimitError",
+        True,
+        "refused before running: waits 30 s, once",
+        replay_post=True,
+    ),
+    Fault("HTTP 500", _json(500, {}), "ServerError", True, "transient; safe calls only"),
+    Fault(
+        "HTTP 502 HTML page",
+        _raw(502, b"<html><h1>502 Bad Gateway</h1></html>", "text/html"),
+        "ServerError",
+        True,
+        "transient; safe calls only",
+    ),
+    Fault("HTTP 503", _json(503, {}), "ServerError", True, "transient; safe calls only"),
+    Fault(
+        "connection refused",
+        _raise(lambda: httpx.ConnectError("refused")),
+        "APIConnectionError",
+        True,
+        "never reached the server: any call",
+        replay_post=True,
+    ),
+    Fault(
+        "connection reset",
+        _raise(lambda: httpx.ReadError("reset by peer")),
+        "APIConnectionError",
+        True,
+        "may have reached the server: safe calls only",
+    ),
+    Fault(
+        "read timeout",
+        _raise(lambda: httpx.ReadTimeout("slow")),
+        "APITimeoutError",
+        True,
+        "may have reached the server: safe calls only",
+    ),
+    Fault(
+        "body cut short",
+        _raise(lambda: httpx.RemoteProtocolError("incomplete body")),
+        "APIConnectionError",
+        True,
+        "may have reached the server: safe calls only",
+    ),
+    Fault(
+        "malformed JSON",
+        _raw(200, b'{"code": 0, "data": {', "application/json"),
+        "InvalidResponseError",
+        False,
+        "a broken answer is not retried",
+    ),
+    Fault(
+        "JSON of the wrong shape",
+        _json(200, [1, 2, 3]),
+        "InvalidResponseError",
+        False,
+        "a broken answer is not retried",
+    ),
+    Fault(
+        "wrong content type",
+        _raw(200, b"hello", "text/plain"),
+        "InvalidResponseError",
+        False,
+        "a broken answer is not retried",
+    ),
+    Fault(
+        "empty body",
+        _raw(200, b"", "application/json"),
+        "InvalidResponseError",
+        False,
+        "a broken answer is not retried",
+    ),
+)
+
+
+@attrs.frozen
+class Endpoint:
+    """An endpoint as the matrix drives it."""
+
+    name: str
+    path: str
+    safe: bool
+    call: str
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("E3 create session", "with-session", False, "create_session"),
+    Endpoint("E2 claim token", "claim-token", True, "browser_url"),
+    Endpoint("E5 upload", "upload-video", False, "upload"),
+    Endpoint("E5 upload URLs", "upload-video", False, "upload_urls"),
+    Endpoint("E6 credits", "credits", True, "credits"),
+    Endpoint("E7 state", "/api/state/", True, "state"),
+    Endpoint("E8 export", "/render/proxy/lambda$", False, "export"),
+    Endpoint("E9 render status", "/render/proxy/lambda/", True, "status"),
+)
+
+MAX_RETRIES = 2
+
+
+def attempts(fault: Fault, endpoint: Endpoint) -> int:
+    """How many requests the SDK makes (as written down, not as computed by it)."""
+    if not fault.retried:
+        return 1
+    if fault.name.startswith("HTTP 429"):
+        return 2
+    if endpoint.safe or fault.replay_post:
+        return 1 + MAX_RETRIES
+    return 1
+
+
+def page() -> str:
+    """``docs/reliability.md``."""
+    lines = [
+        "# Reliability",
+        "",
+        "What the SDK does with each fault, on every REST endpoint, in both clients. This",
+        "page is generated from the table that `tests/test_fault_matrix.py` asserts",
+        f"({len(FAULTS)} faults x {len(ENDPOINTS)} endpoints x 2 clients), with",
+        f"`max_retries={MAX_RETRIES}`: when a fault repeats, that many retries follow.",
+        "",
+        "| Fault | Error raised | Safe call (GET, claim) | Other POST | Why |",
+        "|---|---|---|---|---|",
+    ]
+    safe = next(e for e in ENDPOINTS if e.safe)
+    post = next(e for e in ENDPOINTS if not e.safe)
+    for fault in FAULTS:
+        lines.append(
+            f"| {fault.name} | `{fault.error}` | {attempts(fault, safe)} attempt(s) | "
+            f"{attempts(fault, post)} attempt(s) | {fault.why} |"
+        )
+    lines += [
+        "",
+        "Endpoints: " + ", ".join(e.name for e in ENDPOINTS) + ".",
+        "",
+        "Also tested: an expired anonymous token is renewed once with the same client id",
+        "and the call replayed; one failing file of a batch leaves the others uploaded and",
+        "reported; a failed or cut download leaves no file at the target and no temporary",
+        "file; a render is resumed by id; a dropped conversation turn is recovered from the",
+        "state and never re-sent.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+DOC = Path(__file__).parent.parent / "docs" / "reliability.md"
+
+if __name__ == "__main__":
+    DOC.write_text(page(), encoding="utf-8")
+    print(f"wrote {DOC}")
