@@ -1,0 +1,119 @@
+"""No secret in any log line, and load on the live emulator (bounded in time)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+
+import anyio
+import pytest
+
+from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo.emulator import RunningEmulator
+from nemovideo.emulator.samples import ClipStyle, make_clip
+
+pytestmark = pytest.mark.anyio
+
+SECRET = re.compile(r"(nmv_usr_|clm_)[A-Za-z0-9_-]{6,}")
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    return make_clip(
+        tmp_path / "clip.mp4", ClipStyle(0.5, 0.5, 0.5, 0.5, 1, 0.2), seconds=1, size=(96, 64)
+    )
+
+
+def test_debug_logs_of_every_endpoint_hold_no_token(
+    emulator: RunningEmulator,
+    clip: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEMOVIDEO_LOG", "debug")
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.1)
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "nemovideo", "uvicorn", "uvicorn.error"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    errors: list[str] = []
+    with NemoVideo(base_url=emulator.url, client_id="secret-test") as client:
+        client.credits()
+        session = client.create_session()
+        session.upload(clip)
+        session.upload_urls(["https://media.test/a.mp4"])
+        reply = session.send("add a title 'Secret'").result()
+        state = session.state()
+        link = session.browser_url()
+        render = session.export()
+        render.wait(poll_interval=0.05)
+        render.download(tmp_path / "out.mp4")
+        emulator.emulator.expire_tokens()
+        client.credits()  # renews the anonymous token
+        try:
+            client.session("1").state()
+        except Exception as exc:
+            errors.append(f"{exc!s} {exc!r}")
+        shown = " ".join(map(repr, (client, session, reply, state, render))) + str(state.draft)
+    tokens = list(emulator.emulator.store.tokens)
+    assert len(tokens) == 2
+    claim = link.split("ct=", 1)[1]
+    everything = caplog.text + " ".join(errors) + shown
+    assert "GET /api/credits/balance/simple" in caplog.text, "debug logging was on"
+    for secret in [*tokens, claim]:
+        assert secret not in everything
+    assert not SECRET.search(everything)
+
+
+async def test_fifty_sessions_on_one_async_client(emulator: RunningEmulator, clip: Path) -> None:
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.2)
+    token = emulator.emulator.create_user_token(credits=100_000)
+    finished: list[str] = []
+    async with AsyncNemoVideo(base_url=emulator.url, token=token) as client:
+
+        async def one() -> None:
+            session = await client.create_session()
+            await session.upload(clip)
+            reply = await (await session.send("add a title 'Load'")).result()
+            assert reply.changes
+            render = await session.export()
+            status = await render.wait(poll_interval=0.1)
+            assert status.is_completed
+            finished.append(session.session_id)
+
+        with anyio.fail_after(90):
+            async with anyio.create_task_group() as group:
+                for _ in range(50):
+                    group.start_soon(one)
+        pool = client._http._transport._pool  # type: ignore[attr-defined]
+        assert len(pool.connections) <= 100
+    assert len(set(finished)) == 50
+
+
+def test_one_sync_client_shared_by_eight_threads(emulator: RunningEmulator, clip: Path) -> None:
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.2)
+    token = emulator.emulator.create_user_token(credits=100_000)
+    finished: list[str] = []
+    failures: list[BaseException] = []
+    with NemoVideo(base_url=emulator.url, token=token) as client:
+
+        def one() -> None:
+            try:
+                for _ in range(2):
+                    session = client.create_session()
+                    session.upload(clip)
+                    assert session.send("add a title 'Threads'").result().changes
+                    assert session.export().wait(poll_interval=0.1).is_completed
+                    finished.append(session.session_id)
+            except BaseException as exc:  # pragma: no cover - reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=one) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+    assert failures == []
+    assert len(set(finished)) == 16
