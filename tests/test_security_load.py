@@ -117,3 +117,41 @@ def test_one_sync_client_shared_by_eight_threads(emulator: RunningEmulator, clip
             thread.join(90)
     assert failures == []
     assert len(set(finished)) == 16
+
+
+def test_a_hostile_render_id_cannot_escape_the_folder(tmp_path: Path) -> None:
+    from nemovideo._protocol.download import target_path
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for hostile in ("../../etc/passwd", "..", "/abs/path", "a/../../b"):
+        target = target_path(folder, hostile)
+        assert target.parent == folder
+        assert target.resolve().is_relative_to(folder.resolve())
+
+
+def test_the_emulator_warns_when_bound_beyond_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from contextlib import contextmanager
+
+    import nemovideo.emulator.server as server
+    from nemovideo.emulator.__main__ import main
+
+    seen: list[str] = []
+
+    @contextmanager
+    def fake_serve(emulator: object, host: str, port: int):  # type: ignore[no-untyped-def]
+        seen.append(host)
+        yield type("Running", (), {"url": f"http://{host}:{port}"})()
+
+    def interrupted(self: threading.Event, timeout: float | None = None) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(server, "serve", fake_serve)
+    monkeypatch.setattr(threading.Event, "wait", interrupted)
+    assert main(["--host", "0.0.0.0", "--port", "9"]) == 0  # noqa: S104 - the point of the test
+    assert "not loopback" in capsys.readouterr().err
+    assert main(["--port", "9"]) == 0
+    assert "not loopback" not in capsys.readouterr().err
+    assert seen == ["0.0.0.0", "127.0.0.1"]  # noqa: S104
