@@ -8,7 +8,6 @@ never raises.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..models._fields import opt_float, opt_str
@@ -23,6 +22,7 @@ from ..models.events import (
     ToolResult,
     UnknownEvent,
 )
+from .json_text import parse_json
 from .sse import SSEComment, SSEFrame
 
 __all__ = ["decode_frame", "decode_json"]
@@ -35,11 +35,11 @@ def decode_frame(frame: SSEFrame) -> list[AgentEvent]:
     if isinstance(frame, SSEComment):
         return [Heartbeat()]
     data = frame.data
-    if not data.strip():
-        return [Heartbeat()]
     try:
-        value = json.loads(data)
+        value = parse_json(data)
     except ValueError:
+        if not data.strip():
+            return [Heartbeat()]
         return [UnknownEvent(raw=data, event=frame.event)]
     return decode_json(value, event=frame.event)
 
@@ -63,11 +63,14 @@ def _is_crash(value: dict[str, Any]) -> bool:
 
 
 def _common(value: dict[str, Any]) -> dict[str, Any]:
+    # Hot: runs once per frame. Strings and floats, the usual types, skip the readers.
+    ident, author, invocation = value.get("id"), value.get("author"), value.get("invocationId")
+    stamp = value.get("timestamp")
     return {
-        "id": opt_str(value.get("id")),
-        "author": opt_str(value.get("author")),
-        "invocation_id": opt_str(value.get("invocationId")),
-        "timestamp": opt_float(value.get("timestamp")),
+        "id": ident if type(ident) is str else opt_str(ident),
+        "author": author if type(author) is str else opt_str(author),
+        "invocation_id": invocation if type(invocation) is str else opt_str(invocation),
+        "timestamp": stamp if type(stamp) is float else opt_float(stamp),
         "partial": value.get("partial") is True,
         "raw": value,
     }
@@ -79,26 +82,27 @@ def _args(value: Any) -> dict[str, Any]:
 
 def _adk(value: dict[str, Any], event: str) -> list[AgentEvent]:
     common = _common(value)
-    out: list[AgentEvent] = []
     content = value.get("content")
     parts = content.get("parts") if isinstance(content, dict) else None
-    for part in parts if isinstance(parts, list) else []:
-        out.append(_part(part, common, event))
+    out = [_part(part, common, event) for part in parts] if isinstance(parts, list) else []
     actions = value.get("actions")
-    delta = actions.get("stateDelta") if isinstance(actions, dict) else None
-    if isinstance(delta, dict) and delta:
-        out.append(StateDelta(delta=delta, **common))
-    code, message = value.get("errorCode"), value.get("errorMessage")
-    if code is not None or message is not None:
-        out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
+    if actions:
+        delta = actions.get("stateDelta") if isinstance(actions, dict) else None
+        if isinstance(delta, dict) and delta:
+            out.append(StateDelta(delta=delta, **common))
+    if "errorCode" in value or "errorMessage" in value:
+        code, message = value.get("errorCode"), value.get("errorMessage")
+        if code is not None or message is not None:
+            out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
     return out or [UnknownEvent(event=event, **common)]
 
 
 def _part(part: Any, common: dict[str, Any], event: str) -> AgentEvent:
     if not isinstance(part, dict):
         return UnknownEvent(event=event, **common)
-    if isinstance(part.get("text"), str):
-        return TextEvent(text=part["text"], thought=part.get("thought") is True, **common)
+    text = part.get("text")
+    if isinstance(text, str):
+        return TextEvent(text=text, thought=part.get("thought") is True, **common)
     call = part.get("functionCall")
     if isinstance(call, dict):
         return ToolCall(
