@@ -1,0 +1,51 @@
+"""The benchmark runner still runs: small sizes, no timing asserted (figures are its output)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+RUNNER = Path(__file__).parent.parent / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("nemovideo_benchmarks", RUNNER)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sse_figures_cover_every_side(runner: ModuleType) -> None:
+    # Each side asserts inside the runner that it decoded every frame.
+    figures = runner.sse(500)
+    assert set(figures) == {"sdk", "httpx_sse", "sdk_frames", "json_only"}
+    assert all(seconds > 0 for seconds in figures.values())
+
+
+def test_overhead_sends_the_sdk_and_the_bare_client_the_same_requests(
+    runner: ModuleType, emulator: Any
+) -> None:
+    figures = runner.overhead(emulator.url, 50)
+    assert set(figures) == {"sync", "async"}
+    assert all(sdk > 0 and bare > 0 for sdk, bare in figures.values())
+    seen = [
+        request
+        for request in emulator.emulator.requests
+        if request.path == "/api/credits/balance/simple"
+    ]
+    skill = {
+        tuple(sorted((k, v) for k, v in request.headers.items() if k.startswith("x-skill-")))
+        for request in seen
+    }
+    assert len(seen) >= 2 * 3 * 50
+    assert len(skill) == 1
+    assert len(next(iter(skill))) == 3
