@@ -222,10 +222,10 @@ def big_upload(url: str, megabytes: int) -> dict[str, Any]:
             for _ in range(3):  # alternate, keep the best of each
                 with httpx.Client(timeout=600) as bare, PeakRss() as memory:
                     started = time.perf_counter()
-                    with path.open("rb") as handle:
+                    with path.open("rb") as source:
                         answer = bare.post(
                             upload_url,
-                            files={"files": ("big.mp4", handle, "video/mp4")},
+                            files={"files": ("big.mp4", source, "video/mp4")},
                             headers=headers,
                         )
                     answer.raise_for_status()
@@ -291,6 +291,8 @@ def sse(frames: int) -> dict[str, float]:
     line = b"data: " + json.dumps(event, separators=(",", ":")).encode() + b"\n\n"
     body = line * frames
     chunks = [body[i : i + 65536] for i in range(0, len(body), 65536)]
+    crlf = body.replace(b"\n", b"\r\n")  # as sse-starlette writes its frames
+    crlf_chunks = [crlf[i : i + 65536] for i in range(0, len(crlf), 65536)]
 
     def ours() -> int:
         decoder, count = SSEDecoder(), 0
@@ -299,17 +301,17 @@ def sse(frames: int) -> dict[str, float]:
                 count += len(decode_frame(frame))
         return count
 
-    def theirs() -> int:
+    def theirs(parts: list[bytes] = chunks) -> int:
         from httpx_sse import EventSource
 
         response = httpx.Response(
-            200, content=iter(chunks), headers={"content-type": "text/event-stream"}
+            200, content=iter(parts), headers={"content-type": "text/event-stream"}
         )
         return sum(1 for _ in EventSource(response).iter_sse())
 
-    def frames_only() -> int:
+    def frames_only(parts: list[bytes] = chunks) -> int:
         decoder = SSEDecoder()
-        return sum(len(decoder.feed(chunk)) for chunk in chunks)
+        return sum(len(decoder.feed(chunk)) for chunk in parts)
 
     payloads = [line[6:-2].decode()] * frames
 
@@ -326,6 +328,8 @@ def sse(frames: int) -> dict[str, float]:
         ("httpx_sse", theirs),
         ("sdk_frames", frames_only),
         ("json_only", json_only),
+        ("httpx_sse_crlf", lambda: theirs(crlf_chunks)),
+        ("sdk_frames_crlf", lambda: frames_only(crlf_chunks)),
     )
     timings: dict[str, list[float]] = {name: [] for name, _ in jobs}
     for _ in range(3):
@@ -518,6 +522,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"SSE: {frames} frames, decoder alone (no JSON)",
             decoding["sdk_frames"],
             decoding["httpx_sse"],
+            "reported",
+            True,
+        )
+    )
+    rows.append(
+        row(
+            f"SSE: {frames} CRLF frames, decoder alone (no JSON)",
+            decoding["sdk_frames_crlf"],
+            decoding["httpx_sse_crlf"],
             "reported",
             True,
         )

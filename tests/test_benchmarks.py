@@ -27,7 +27,14 @@ def runner() -> ModuleType:
 def test_sse_figures_cover_every_side(runner: ModuleType) -> None:
     # Each side asserts inside the runner that it decoded every frame.
     figures = runner.sse(500)
-    assert set(figures) == {"sdk", "httpx_sse", "sdk_frames", "json_only"}
+    assert set(figures) == {
+        "sdk",
+        "httpx_sse",
+        "sdk_frames",
+        "json_only",
+        "httpx_sse_crlf",
+        "sdk_frames_crlf",
+    }
     assert all(seconds > 0 for seconds in figures.values())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +109,26 @@ def test_any_chunking_gives_the_same_frames(body: bytes, data: st.DataObject) ->
     chunks = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
     assert decode(*chunks) == decode(body)
     assert decode(*(bytes([byte]) for byte in body)) == decode(body)
+
+
+@settings(max_examples=200)
+@given(EVENTS, st.data())
+def test_crlf_and_lf_streams_give_the_same_frames(events: Any, data: st.DataObject) -> None:
+    # LF text takes the block fast path, CRLF text is folded into it, and a stream
+    # that mixes in a lone CR walks line by line: all three must agree.
+    def body(end: str, last: str) -> bytes:
+        lines = [f":{v}" if n == "" else f"{n}: {v}" for fields in events for n, v in fields]
+        sizes = [len(fields) for fields in events]
+        out, at = "", 0
+        for size in sizes:
+            out += "".join(line + end for line in lines[at : at + size]) + last
+            at += size
+        return out.encode()
+
+    lf, crlf, mixed = body("\n", "\n"), body("\r\n", "\r\n"), body("\r\n", "\r")
+    cut = data.draw(st.integers(0, len(crlf)))
+    assert decode(crlf[:cut], crlf[cut:]) == decode(lf)
+    assert decode(mixed) == decode(lf)
 
 
 @settings(max_examples=200)

@@ -92,6 +92,12 @@ class SSEDecoder:
             if text.startswith("\n"):
                 text = text[1:]
         buffer = self._buffer + text
+        if "\r" in buffer:
+            # CRLF-only text (what sse-starlette sends) is LF text once each pair is
+            # one LF; a lone CR (or a CR ending the chunk) keeps the line walk below.
+            folded = buffer.replace("\r\n", "\n")
+            if "\r" not in folded:
+                buffer = folded
         if "\r" not in buffer and not self._has_data and not self._event:
             return self._take_blocks(buffer, frames)
         lines = buffer.split("\n") if "\r" not in buffer else _LINE_END.split(buffer)
