@@ -133,6 +133,29 @@ async def test_a_crash_ends_the_turn_with_agent_error(kind: str, emulator: Runni
     assert caught.value.reply.text.startswith("I added the title")
 
 
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ('KeyError: "clip_7"', 'KeyError: "clip_7"'),
+        ("1 validation error for Clip\nduration\n  Field required", "1 validation error for Clip"),
+    ],
+)
+async def test_an_unescaped_crash_frame_still_ends_the_turn_with_agent_error(
+    kind: str, emulator: RunningEmulator, message: str, error: str
+) -> None:
+    emulator.emulator.configure(crash_frame_style="adk-legacy")
+    client = client_for(kind, emulator)
+    try:
+        session = await done(client.create_session())
+        emulator.emulator.script_next_turn(crash=message)
+        turn = await send(kind, session, "add a title 'Boom'")
+        with pytest.raises(AgentError) as caught:
+            await done(turn.result())
+    finally:
+        await closing(client)
+    assert caught.value.error == error
+
+
 async def test_one_turn_at_a_time(kind: str, emulator: RunningEmulator) -> None:
     client = client_for(kind, emulator)
     other = client_for(kind, emulator, client_id=f"other-{kind}", token=None)

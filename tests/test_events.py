@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from nemovideo import Draft, errors
 from nemovideo._protocol.changes import draft_changes
 from nemovideo._protocol.events import decode_frame, decode_json
-from nemovideo._protocol.sse import ServerSentEvent, SSEComment
+from nemovideo._protocol.sse import ServerSentEvent, SSEComment, SSEDecoder
 from nemovideo._protocol.turn import TurnMachine, TurnPolicy
 from nemovideo.models.events import (
     AgentCrash,
@@ -92,6 +92,32 @@ def test_crash_frame_heartbeats_and_unknowns() -> None:
     turn_complete = decode_frame(frame({"id": "e5", "turnComplete": True}))
     assert isinstance(turn_complete[0], UnknownEvent)
     assert turn_complete[0].raw == {"id": "e5", "turnComplete": True}
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ('KeyError: "clip_7"', 'KeyError: "clip_7"'),
+        ("OSError: C:\\media\\a.mp4", "OSError: C:\\media\\a.mp4"),
+        ("1 validation error for Clip\nduration\n  Field required", "1 validation error for Clip"),
+        ("plain message", "plain message"),
+    ],
+)
+def test_the_unescaped_crash_frame_of_older_adk_servers(message: str, error: str) -> None:
+    # What `yield f'data: {{"error": "{str(e)}"}}\n\n'` puts on the wire.
+    body = f'data: {{"error": "{message}"}}\n\n'.encode()
+    decoder = SSEDecoder()
+    events = [e for f in [*decoder.feed(body), *decoder.close()] for e in decode_frame(f)]
+    assert len(events) == 1
+    assert isinstance(events[0], AgentCrash)
+    assert events[0].error == error
+
+
+def test_invalid_json_that_is_not_a_crash_stays_unknown() -> None:
+    for data in ('{"errors": "x', '{"text": "a "quoted" word"}', '["error", "x'):
+        (event,) = decode_frame(ServerSentEvent(data))
+        assert isinstance(event, UnknownEvent)
+        assert event.raw == data
 
 
 def test_older_type_shape() -> None:

@@ -8,6 +8,7 @@ never raises.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..models._fields import opt_float, opt_str
@@ -40,8 +41,27 @@ def decode_frame(frame: SSEFrame) -> list[AgentEvent]:
     except ValueError:
         if not data.strip():
             return [Heartbeat()]
+        crash = _unescaped_crash(data)
+        if crash is not None:
+            return [crash]
         return [UnknownEvent(raw=data, event=frame.event)]
     return decode_json(value, event=frame.event)
+
+
+_CRASH_START = re.compile(r'\s*\{\s*"error"\s*:\s*"')
+
+
+def _unescaped_crash(data: str) -> AgentCrash | None:
+    """The crash frame of older ADK servers, which write ``{"error": "<message>"}``
+    with an f-string: a quote or backslash in the message makes it invalid JSON, and
+    a line break ends the ``data:`` line early (the rest of the message is lost)."""
+    start = _CRASH_START.match(data)
+    if start is None:
+        return None
+    message = data[start.end() :].rstrip()
+    if message.endswith('"}'):
+        message = message[:-2]
+    return AgentCrash(error=message, details=None, raw=data)
 
 
 def decode_json(value: Any, *, event: str = "message") -> list[AgentEvent]:

@@ -37,6 +37,11 @@ class EmulatorConfig:
         heartbeat_seconds: interval of heartbeats during a turn's thinking time.
         think_seconds: how long the agent thinks before it answers.
         second_stage_seconds: delay of the post-production stage after a generation.
+        crash_frame_style: ``"json"``: a crash ends the stream with
+            ``{"error": ..., "error_details": ...}`` written as JSON; ``"adk-legacy"``:
+            with ``{"error": "<message>"}`` written by an f-string, unescaped, as older
+            ADK servers do (not JSON when the message holds a quote, a backslash or a
+            line break).
         video_renderer: ``"real"`` renders the draft into an MP4 at its size, 30 fps,
             with progress from the frames done; ``"placeholder"`` writes a short valid
             MP4 after ``render_seconds``, for tests that need exact timing.
@@ -55,4 +60,5 @@ class EmulatorConfig:
     heartbeat_seconds: float | None = None
     think_seconds: float = 0.0
     second_stage_seconds: float = 3.0
+    crash_frame_style: Literal["json", "adk-legacy"] = "json"
     video_renderer: Literal["real", "placeholder"] = "real"

@@ -38,6 +38,13 @@ def frame(value: Any) -> bytes:
 HEARTBEAT = b"data: \n\n"
 
 
+def crash_frame(error: str, style: str) -> bytes:
+    """The last frame of a crashed turn, in the configured ``crash_frame_style``."""
+    if style == "adk-legacy":
+        return f'data: {{"error": "{error}"}}\n\n'.encode()
+    return frame({"error": error, "error_details": {"emulated": True}})
+
+
 def _message_text(body: dict[str, Any]) -> str | None:
     message = body.get("new_message")
     parts = message.get("parts") if isinstance(message, dict) else None
@@ -78,7 +85,7 @@ async def _play(
                 await out.put(_DROP)
             elif isinstance(step, Crash):
                 if connected:
-                    await out.put(frame({"error": step.error, "error_details": {"emulated": True}}))
+                    await out.put(crash_frame(step.error, emulator.config.crash_frame_style))
                 break
     finally:
         with emulator.store.lock:
