@@ -93,6 +93,29 @@ def test_adk_session_not_found() -> None:
         read_answer(_response(404, {"detail": "Session not found: 123"}))
 
 
+def test_fastapi_validation_errors_are_read_into_the_message() -> None:
+    detail = [
+        {"type": "missing", "loc": ["body", "session_id"], "msg": "Field required", "input": {}},
+        {"type": "string_type", "loc": ["body", "app_name"], "msg": "Input should be a string"},
+        {"msg": "Value error, no loc"},
+        {"loc": ["body", "x"], "msg": "fourth"},
+        "not an item",
+    ]
+    with pytest.raises(errors.APIError) as info:
+        read_answer(_response(422, {"detail": detail}))
+    assert info.value.status_code == 422
+    assert str(info.value).startswith(
+        "body.session_id: Field required; body.app_name: Input should be a string; "
+        "Value error, no loc; and 2 more"
+    )
+
+
+def test_a_detail_list_without_messages_keeps_the_status_text() -> None:
+    with pytest.raises(errors.APIError) as info:
+        read_answer(_response(422, {"detail": [{"loc": ["body"]}, 7]}))
+    assert "422" in str(info.value)
+
+
 def test_html_502_page_is_a_server_error_not_a_crash() -> None:
     page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
     with pytest.raises(errors.ServerError) as info:

@@ -73,12 +73,32 @@ def _message(body: Any, fallback: str) -> str:
             value = body.get(key)
             if isinstance(value, str) and value.strip():
                 return redact(value.strip())[:_MAX_TEXT]
+        problems = _validation_problems(body.get("detail"))
+        if problems:
+            return redact(problems)[:_MAX_TEXT]
     if isinstance(body, str) and body.strip():
         text = " ".join(body.split())
         if text.lstrip().startswith("<"):
             return fallback
         return redact(text)[:_MAX_TEXT]
     return fallback
+
+
+def _validation_problems(detail: Any) -> str:
+    """FastAPI's (and so ADK's) 422 answer: ``detail`` is a list of
+    ``{"loc": [...], "msg": ...}``; read as ``body.session_id: Field required; ...``."""
+    if not isinstance(detail, list):
+        return ""
+    problems = []
+    for item in detail[:3]:
+        if not isinstance(item, dict) or not isinstance(item.get("msg"), str):
+            continue
+        loc = item.get("loc")
+        where = ".".join(str(p) for p in loc) if isinstance(loc, list) else ""
+        problems.append(f"{where}: {item['msg']}" if where else item["msg"])
+    if problems and len(detail) > 3:
+        problems.append(f"and {len(detail) - 3} more")
+    return "; ".join(problems)
 
 
 def _request_id(response: httpx.Response, body: Any) -> str | None:
