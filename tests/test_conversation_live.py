@@ -231,9 +231,11 @@ async def test_another_client_is_refused_by_the_server_while_a_turn_runs(
         session = await done(first.create_session())
         emulator.emulator.script_next_turn(think_seconds=0.5)
         turn = await send(kind, session, "add a title 'One'")
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(TurnInProgressError, match="nothing ran") as caught:
             await send(kind, second.session(session.session_id), "add a title 'Two'")
-        assert caught.value.status_code == 409
+        assert isinstance(caught.value.__cause__, APIError)
+        assert caught.value.__cause__.status_code == 409
+        assert [r.path for r in emulator.emulator.requests].count("/run_sse") == 2
         await done(turn.result())
     finally:
         await closing(first)

@@ -307,7 +307,7 @@ class Session:
         Use it as a context manager; iterate it for events as they arrive, or call
         ``result()`` for the :class:`~nemovideo.Reply`. The message is never sent
         again by the SDK: a dropped stream is recovered by reading state. Raises
-        :class:`~nemovideo.TurnInProgressError` (nothing sent) while another turn on
+        :class:`~nemovideo.TurnInProgressError` (nothing runs) while another turn on
         this session runs. ``on_still_working(elapsed)`` is called every
         ``policy.still_working_every`` seconds of a long turn.
         """

@@ -269,7 +269,9 @@ class TurnError(NemoVideoError):
 class TurnInProgressError(TurnError):
     """A message was sent while another turn on the same session is still running.
 
-    Nothing was sent: the service would run both and charge twice.
+    Nothing ran: either the client refused before sending (the service would run
+    both and charge twice), or the service refused it with HTTP 409 because the turn
+    runs elsewhere (then the :class:`APIError` is the ``__cause__``).
     """
 
 

@@ -23,7 +23,15 @@ from typing import Any
 import attrs
 import httpx
 
-from ..errors import AgentError, NotSettledError, TurnError, TurnLostError, TurnTimeoutError
+from ..errors import (
+    AgentError,
+    APIError,
+    NotSettledError,
+    TurnError,
+    TurnInProgressError,
+    TurnLostError,
+    TurnTimeoutError,
+)
 from ..models.changes import Change
 from ..models.events import AgentCrash, AgentEvent, Heartbeat
 from ..models.reply import Reply
@@ -91,7 +99,16 @@ def open_flow(
         read_timeout=policy.idle_timeout,
         extra_headers=(("Accept", "text/event-stream"),),
     )
-    response = yield from call_flow(ctx, call)
+    try:
+        response = yield from call_flow(ctx, call)
+    except APIError as exc:
+        if exc.status_code == 409:
+            # Another client (or process) has a turn running on this session.
+            raise TurnInProgressError(
+                f"the service refused the message, a turn is already running on this "
+                f"session; nothing ran ({exc})"
+            ) from exc
+        raise
     return before, response
 
 
