@@ -344,22 +344,43 @@ def sse(frames: int) -> dict[str, float]:
 
 
 def import_time() -> dict[str, float]:
-    """Wall time of a fresh interpreter importing each (best of 7)."""
+    """Seconds each import statement costs, from ``python -X importtime`` (best of 7).
 
-    def timed(code: str) -> float:
+    A statement's cost is the sum of the cumulative times of the top-level imports
+    it triggers, less what the interpreter imports for ``pass`` (its own start-up).
+    """
+
+    def importtime(code: str) -> float:
         runs = []
         for _ in range(7):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
-            runs.append(time.perf_counter() - started)
+            done = subprocess.run(  # noqa: S603
+                [sys.executable, "-X", "importtime", "-c", code],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            runs.append(_top_level_import_seconds(done.stderr))
         return min(runs)
 
+    startup = importtime("pass")
     return {
-        "python": timed("pass"),
-        "httpx": timed("import httpx"),
-        "nemovideo": timed("import nemovideo"),
-        "nemovideo_client": timed("from nemovideo import NemoVideo"),
+        "httpx": importtime("import httpx") - startup,
+        "nemovideo": importtime("import nemovideo") - startup,
+        "nemovideo_client": importtime("from nemovideo import NemoVideo") - startup,
     }
+
+
+def _top_level_import_seconds(report: str) -> float:
+    """Sum of the cumulative column of the un-nested lines of an ``importtime`` report."""
+    total = 0
+    for line in report.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line[len("import time:") :].split("|")
+        if not name.startswith(" ") or name.startswith("  "):
+            continue  # nested: already counted in its parent's cumulative time
+        total += int(cumulative)
+    return total / 1e6
 
 
 # -- concurrent uploads -------------------------------------------------------------------------

@@ -56,3 +56,15 @@ def test_overhead_sends_the_sdk_and_the_bare_client_the_same_requests(
     assert len(seen) >= 2 * 3 * 50
     assert len(skill) == 1
     assert len(next(iter(skill))) == 3
+
+
+def test_import_time_sums_only_top_level_imports(runner: ModuleType) -> None:
+    report = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       100 |        100 |   _io\n"
+        "import time:       200 |        300 | site\n"
+        "import time:        50 |         50 |     re._parser\n"
+        "import time:      1000 |       4000 | nemovideo\n"
+        "some other line\n"
+    )
+    assert runner._top_level_import_seconds(report) == pytest.approx(0.0043)
