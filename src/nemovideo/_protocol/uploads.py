@@ -37,6 +37,13 @@ def check_file(path: PathLike) -> tuple[Path, int]:
         FileTooLargeError: the file is over 500 MB.
     """
     file = Path(path)
+    if not file.exists():
+        raise FileNotFoundError(f"no such file to upload: {str(file)!r}")
+    if file.is_dir():
+        raise IsADirectoryError(
+            f"cannot upload a folder: {str(file)!r}; pass the files in it, "
+            "e.g. sorted(Path(folder).glob('*.mp4'))"
+        )
     ext = _extension(file)
     if ext not in ACCEPTED_EXTENSIONS:
         accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
@@ -45,10 +52,6 @@ def check_file(path: PathLike) -> tuple[Path, int]:
             f"(accepted: {accepted})",
             path=str(file),
         )
-    if not file.exists():
-        raise FileNotFoundError(f"no such file to upload: {str(file)!r}")
-    if file.is_dir():
-        raise IsADirectoryError(f"cannot upload a folder: {str(file)!r}")
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileTooLargeError(
