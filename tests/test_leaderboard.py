@@ -4,6 +4,7 @@ its checks, and the ``nemovideo`` command."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,29 @@ def test_the_command_prints_json(
     assert scores == sorted(scores, reverse=True)
     assert Path(payload["video"]).is_file()
     assert "session.export()" in payload["reply"]
+
+
+def test_the_command_takes_a_folder_of_clips(
+    emulator: RunningEmulator, clips: list[Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for clip in clips:
+        shutil.copy(clip, folder / clip.name)
+    (folder / "notes.txt").write_text("not a clip")
+    (folder / "sub").mkdir()
+    runner = CliRunner()
+    env = {"NEMO_API_URL": emulator.url, "NEMO_CLIENT_ID": "cli-test"}
+    args = ["leaderboard", str(folder), "--top", "2", "-o", str(tmp_path / "f.mp4"), "--json"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    names = [e["clip"] for e in json.loads(result.stdout)["entries"]]
+    assert sorted(names) == sorted(p.name for p in clips)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["leaderboard", str(empty)], env=env)
+    assert result.exit_code == 1
+    assert "no avi/mkv/mov/mp4/webm files in the folder" in result.stderr
 
 
 def test_the_command_fails_in_one_line(tmp_path: Path) -> None:

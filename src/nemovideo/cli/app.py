@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .. import NemoVideo, NemoVideoError
+from .._protocol.uploads import ACCEPTED_EXTENSIONS
 from ..intents import translate_gui
 from ..workflows.progress import WorkflowProgress
 
@@ -62,6 +63,25 @@ def reported() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+
+
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "avi", "webm", "mkv"})
+
+
+def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
+    """Each folder replaced by its files with these extensions (sorted, not recursive)."""
+    expanded: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        found = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower().lstrip(".") in extensions
+        )
+        if not found:
+            fail(f"no {'/'.join(sorted(extensions))} files in the folder {str(path)!r}")
+        expanded += found
+    return expanded
 
 
 @contextlib.contextmanager
@@ -154,7 +174,9 @@ def ranking_table(board: Any) -> Table:
 
 @app.command()
 def leaderboard(
-    clips: Annotated[list[Path] | None, typer.Argument(help="Video clips to rank.")] = None,
+    clips: Annotated[
+        list[Path] | None, typer.Argument(help="Video clips to rank, or folders of them.")
+    ] = None,
     prompt: Annotated[str | None, typer.Option(help="What to ask the agent.")] = None,
     top: Annotated[int, typer.Option(min=1, help="How many clips the video shows.")] = 5,
     layout: Annotated[
@@ -172,7 +194,7 @@ def leaderboard(
     if layout not in ("sequence", "grid"):
         fail("--layout must be sequence or grid")
     with reported(), contextlib.ExitStack() as stack:
-        paths = list(clips or [])
+        paths = expand_folders(list(clips or []), VIDEO_EXTENSIONS)
         if demo:
             try:
                 from ..emulator.samples import make_clips
@@ -261,10 +283,11 @@ def session_new(
 @app.command()
 def upload(
     session_id: Annotated[str, typer.Argument(help="The session.")],
-    files: Annotated[list[Path], typer.Argument(help="Files to upload.")],
+    files: Annotated[list[Path], typer.Argument(help="Files to upload, or folders of them.")],
     as_json: AsJson = False,
 ) -> None:
     """Upload files into a session."""
+    files = expand_folders(files, ACCEPTED_EXTENSIONS)
     with reported(), NemoVideo() as client:
         uploads = client.session(session_id).upload(files)
     _json_or(
