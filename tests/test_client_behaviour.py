@@ -262,8 +262,8 @@ async def test_bad_files_are_refused_before_anything_is_sent(
         await done(session.upload(folder))
     with pytest.raises(IsADirectoryError, match="pass the files in it"):
         await done(session.upload(tmp_path))  # a folder without an extension
-    with pytest.raises(FileNotFoundError):
-        await done(session.upload(tmp_path / "missing.docx"))  # missing wins over type
+    with pytest.raises(UnsupportedFileTypeError):
+        await done(session.upload(tmp_path / "missing.docx"))  # the type needs no disk
     assert service.seen == []
 
 

@@ -37,8 +37,6 @@ def check_file(path: PathLike) -> tuple[Path, int]:
         FileTooLargeError: the file is over 500 MB.
     """
     file = Path(path)
-    if not file.exists():
-        raise FileNotFoundError(f"no such file to upload: {str(file)!r}")
     if file.is_dir():
         raise IsADirectoryError(
             f"cannot upload a folder: {str(file)!r}; pass the files in it, "
@@ -52,6 +50,8 @@ def check_file(path: PathLike) -> tuple[Path, int]:
             f"(accepted: {accepted})",
             path=str(file),
         )
+    if not file.exists():
+        raise FileNotFoundError(f"no such file to upload: {str(file)!r}")
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FileTooLargeError(
