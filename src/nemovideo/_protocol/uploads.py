@@ -14,9 +14,10 @@ from ..errors import FileTooLargeError, UnsupportedFileTypeError, UploadError
 from ..models.upload import Upload
 from .requests import FilePart, MultipartPlan, UploadProgress
 
-ACCEPTED_EXTENSIONS = frozenset(
-    "mp4 mov avi webm mkv jpg jpeg png gif webp mp3 wav m4a aac".split()  # noqa: SIM905
-)
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "avi", "webm", "mkv"})
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp"})
+AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "aac"})
+ACCEPTED_EXTENSIONS = VIDEO_EXTENSIONS | IMAGE_EXTENSIONS | AUDIO_EXTENSIONS
 MAX_FILE_BYTES = 500 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
 

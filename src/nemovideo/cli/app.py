@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .. import NemoVideo, NemoVideoError
-from .._protocol.uploads import ACCEPTED_EXTENSIONS
+from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS
 from ..intents import translate_gui
 from ..workflows.progress import WorkflowProgress
 
@@ -63,9 +63,6 @@ def reported() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
-
-
-VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "avi", "webm", "mkv"})
 
 
 def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
