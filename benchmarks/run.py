@@ -203,8 +203,10 @@ class PeakRss:
 
 
 def big_upload(url: str, megabytes: int) -> dict[str, Any]:
-    """One big file, with the SDK (sync and async) and with bare httpx multipart, to a
-    server at ``url`` that only reads the bytes (see :func:`sink_server`)."""
+    """One big file, with the SDK and with bare httpx multipart (``Client`` beside the
+    sync SDK, ``AsyncClient`` beside the async one), to a server at ``url`` that only
+    reads the bytes (see :func:`sink_server`); then the async SDK once more under a
+    10 ms ticker, to see whether the event loop stays free."""
     token = "nmv_usr_benchmark"  # noqa: S105 - the sink checks no token
     headers = {"Authorization": f"Bearer {token}"}
     result: dict[str, Any] = {}
@@ -241,34 +243,58 @@ def big_upload(url: str, megabytes: int) -> dict[str, Any]:
                 if elapsed < best["seconds"]:
                     result["sdk_sync"] = {"seconds": elapsed, "rss_growth": memory.growth}
 
-        async def run_async() -> dict[str, Any]:
-            ticks = 0
-
-            async def ticker() -> None:
-                nonlocal ticks
-                while True:
-                    await asyncio.sleep(0.01)
-                    ticks += 1
-
-            async with AsyncNemoVideo(base_url=url, token=token) as client:
+        async def run_async() -> None:
+            upload_url = f"{url}/api/upload-video/nemo_agent/me/1"
+            async with (
+                AsyncNemoVideo(base_url=url, token=token) as client,
+                httpx.AsyncClient(timeout=600) as bare,
+            ):
                 session = client.session("1")
-                with PeakRss() as memory:
-                    task = asyncio.create_task(ticker())
-                    started = time.perf_counter()
-                    await session.upload(path)
-                    elapsed = time.perf_counter() - started
-                    task.cancel()
-            expected = elapsed / 0.01
-            return {
-                "seconds": elapsed,
-                "rss_growth": memory.growth,
-                "ticks_kept": ticks / expected if expected else 1.0,
-            }
+                for _ in range(3):  # alternate, keep the best of each
+                    with PeakRss() as memory:
+                        started = time.perf_counter()
+                        with path.open("rb") as source:
+                            answer = await bare.post(
+                                upload_url,
+                                files={"files": ("big.mp4", source, "video/mp4")},
+                                headers=headers,
+                            )
+                        answer.raise_for_status()
+                        elapsed = time.perf_counter() - started
+                    best = result.get("bare_async", {"seconds": float("inf")})
+                    if elapsed < best["seconds"]:
+                        result["bare_async"] = {"seconds": elapsed, "rss_growth": memory.growth}
+                    with PeakRss() as memory:
+                        started = time.perf_counter()
+                        await session.upload(path)
+                        elapsed = time.perf_counter() - started
+                    best = result.get("sdk_async", {"seconds": float("inf")})
+                    if elapsed < best["seconds"]:
+                        result["sdk_async"] = {"seconds": elapsed, "rss_growth": memory.growth}
+                result["ticks_kept"] = await _ticks_kept(session.upload(path))
 
-        runs = [asyncio.run(run_async()) for _ in range(2)]
-        result["sdk_async"] = min(runs, key=lambda r: r["seconds"])
+        asyncio.run(run_async())
     result["bytes"] = size
     return result
+
+
+async def _ticks_kept(work: Any) -> float:
+    """Share of a 10 ms ticker's ticks that still happen while ``work`` is awaited."""
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    await work
+    elapsed = time.perf_counter() - started
+    task.cancel()
+    expected = elapsed / 0.01
+    return min(1.0, ticks / expected) if expected >= 1 else 1.0
 
 
 # -- SSE decoding ---------------------------------------------------------------------------
@@ -479,24 +505,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             )
         with sink_server() as sink:
             upload = big_upload(sink, megabytes)
-        base = upload["bare"]["seconds"]
-        for kind in ("sdk_sync", "sdk_async"):
-            seconds = upload[kind]["seconds"]
+        for kind, baseline in (("sync", "bare"), ("async", "bare_async")):
+            base = upload[baseline]["seconds"]
+            seconds = upload[f"sdk_{kind}"]["seconds"]
             throughput = base / seconds
-            growth = upload[kind]["rss_growth"] / 2**20
+            growth = upload[f"sdk_{kind}"]["rss_growth"] / 2**20
             ok = throughput >= 0.9 and growth <= 32
             rows.append(
                 row(
-                    f"{megabytes} MB upload, {kind[4:]} (time)",
+                    f"{megabytes} MB upload, {kind} (time)",
                     seconds,
                     base,
                     ">= 0.9x throughput, <= 32 MiB",
                     ok,
                 )
             )
-            extra[f"upload_{kind[4:]}_rss_growth_mib"] = round(growth, 1)
-        extra["upload_bare_rss_growth_mib"] = round(upload["bare"]["rss_growth"] / 2**20, 1)
-        ticks = upload["sdk_async"]["ticks_kept"]
+            extra[f"upload_{kind}_rss_growth_mib"] = round(growth, 1)
+            extra[f"upload_{baseline}_rss_growth_mib"] = round(
+                upload[baseline]["rss_growth"] / 2**20, 1
+            )
+        ticks = upload["ticks_kept"]
         extra["async_upload_ticks_kept"] = round(ticks, 3)
         rows.append(
             row(

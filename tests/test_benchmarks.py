@@ -68,3 +68,12 @@ def test_import_time_sums_only_top_level_imports(runner: ModuleType) -> None:
         "some other line\n"
     )
     assert runner._top_level_import_seconds(report) == pytest.approx(0.0043)
+
+
+def test_upload_figures_cover_both_clients_and_their_baselines(runner: ModuleType) -> None:
+    with runner.sink_server() as sink:
+        figures = runner.big_upload(sink, 2)
+    assert figures["bytes"] == 2 * 2**20
+    for side in ("bare", "sdk_sync", "bare_async", "sdk_async"):
+        assert figures[side]["seconds"] > 0
+    assert 0 <= figures["ticks_kept"] <= 1
