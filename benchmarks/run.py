@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 
 from nemovideo import AsyncNemoVideo, NemoVideo
@@ -58,6 +59,35 @@ def control(url: str, action: str, body: dict[str, Any] | None = None) -> Any:
     return httpx.post(f"{url}/_emulator/{action}", json=body or {}).json()
 
 
+# -- timing helpers ---------------------------------------------------------------------------
+
+
+@attrs.define
+class Clock:
+    """Seconds a ``with`` block took (``seconds`` is set when the block ends)."""
+
+    seconds: float = 0.0
+
+
+@contextmanager
+def stopwatch(totals: dict[str, float] | None = None, side: str = "") -> Iterator[Clock]:
+    """Time a block; with ``totals``, also add its seconds to ``totals[side]``."""
+    clock = Clock()
+    started = time.perf_counter()
+    try:
+        yield clock
+    finally:
+        clock.seconds = time.perf_counter() - started
+        if totals is not None:
+            totals[side] = totals.get(side, 0.0) + clock.seconds
+
+
+def keep_fastest(best: dict[str, Any], side: str, seconds: float, **figures: Any) -> None:
+    """Keep a run in ``best[side]`` when it is that side's fastest so far."""
+    if side not in best or seconds < best[side]["seconds"]:
+        best[side] = {"seconds": seconds, **figures}
+
+
 # -- per-call overhead ---------------------------------------------------------------------
 
 
@@ -73,29 +103,27 @@ def overhead(url: str, calls: int) -> dict[str, Any]:
     token = control(url, "user-token", {"credits": 10})["token"]
     path = f"{url}/api/credits/balance/simple"
     block = 50
-    out: dict[str, Any] = {}
+
+    best: dict[str, Any] = {}
 
     with NemoVideo(base_url=url, token=token) as client, httpx.Client() as bare:
         headers = {"Authorization": f"Bearer {token}", **client.settings.attribution.headers()}
         for _ in range(100):
             client.credits()
             bare.get(path, headers=headers).json()
-        rounds: list[tuple[float, float]] = []
         for _ in range(3):
-            sdk_total = bare_total = 0.0
+            totals: dict[str, float] = {}
             for _ in range(calls // block):
-                started = time.perf_counter()
-                for _ in range(block):
-                    bare.get(path, headers=headers).json()
-                bare_total += time.perf_counter() - started
-                started = time.perf_counter()
-                for _ in range(block):
-                    client.credits()
-                sdk_total += time.perf_counter() - started
-            rounds.append((sdk_total, bare_total))
-    out["sync"] = (min(r[0] for r in rounds), min(r[1] for r in rounds))
+                with stopwatch(totals, "bare"):
+                    for _ in range(block):
+                        bare.get(path, headers=headers).json()
+                with stopwatch(totals, "sdk"):
+                    for _ in range(block):
+                        client.credits()
+            for side, seconds in totals.items():
+                keep_fastest(best, f"sync_{side}", seconds)
 
-    async def run_async() -> tuple[float, float]:
+    async def run_async() -> None:
         async with (
             AsyncNemoVideo(base_url=url, token=token) as client,
             httpx.AsyncClient() as bare,
@@ -104,23 +132,23 @@ def overhead(url: str, calls: int) -> dict[str, Any]:
             for _ in range(100):
                 await client.credits()
                 (await bare.get(path, headers=headers)).json()
-            rounds: list[tuple[float, float]] = []
             for _ in range(3):
-                sdk_total = bare_total = 0.0
+                totals: dict[str, float] = {}
                 for _ in range(calls // block):
-                    started = time.perf_counter()
-                    for _ in range(block):
-                        (await bare.get(path, headers=headers)).json()
-                    bare_total += time.perf_counter() - started
-                    started = time.perf_counter()
-                    for _ in range(block):
-                        await client.credits()
-                    sdk_total += time.perf_counter() - started
-                rounds.append((sdk_total, bare_total))
-        return min(r[0] for r in rounds), min(r[1] for r in rounds)
+                    with stopwatch(totals, "bare"):
+                        for _ in range(block):
+                            (await bare.get(path, headers=headers)).json()
+                    with stopwatch(totals, "sdk"):
+                        for _ in range(block):
+                            await client.credits()
+                for side, seconds in totals.items():
+                    keep_fastest(best, f"async_{side}", seconds)
 
-    out["async"] = asyncio.run(run_async())
-    return out
+    asyncio.run(run_async())
+    return {
+        kind: (best[f"{kind}_sdk"]["seconds"], best[f"{kind}_bare"]["seconds"])
+        for kind in ("sync", "async")
+    }
 
 
 # -- a big upload: throughput, memory, event loop --------------------------------------------
@@ -218,59 +246,34 @@ def big_upload(url: str, megabytes: int) -> dict[str, Any]:
                 handle.write(block)
         size = path.stat().st_size
         path.read_bytes()  # warm the page cache so no variant pays for the first read
-        with NemoVideo(base_url=url, token=token) as client:
+        upload_url = f"{url}/api/upload-video/nemo_agent/me/1"
+
+        def form(source: Any) -> dict[str, Any]:
+            return {"files": {"files": ("big.mp4", source, "video/mp4")}, "headers": headers}
+
+        with NemoVideo(base_url=url, token=token) as client, httpx.Client(timeout=600) as bare:
             session = client.session("1")
-            upload_url = f"{url}/api/upload-video/nemo_agent/me/1"
-            for _ in range(3):  # alternate, keep the best of each
-                with httpx.Client(timeout=600) as bare, PeakRss() as memory:
-                    started = time.perf_counter()
-                    with path.open("rb") as source:
-                        answer = bare.post(
-                            upload_url,
-                            files={"files": ("big.mp4", source, "video/mp4")},
-                            headers=headers,
-                        )
-                    answer.raise_for_status()
-                    elapsed = time.perf_counter() - started
-                best = result.get("bare", {"seconds": float("inf")})
-                if elapsed < best["seconds"]:
-                    result["bare"] = {"seconds": elapsed, "rss_growth": memory.growth}
-                with PeakRss() as memory:
-                    started = time.perf_counter()
+            for _ in range(3):  # alternate, keep the fastest of each
+                with PeakRss() as memory, stopwatch() as clock, path.open("rb") as source:
+                    bare.post(upload_url, **form(source)).raise_for_status()
+                keep_fastest(result, "bare", clock.seconds, rss_growth=memory.growth)
+                with PeakRss() as memory, stopwatch() as clock:
                     session.upload(path)
-                    elapsed = time.perf_counter() - started
-                best = result.get("sdk_sync", {"seconds": float("inf")})
-                if elapsed < best["seconds"]:
-                    result["sdk_sync"] = {"seconds": elapsed, "rss_growth": memory.growth}
+                keep_fastest(result, "sdk_sync", clock.seconds, rss_growth=memory.growth)
 
         async def run_async() -> None:
-            upload_url = f"{url}/api/upload-video/nemo_agent/me/1"
             async with (
                 AsyncNemoVideo(base_url=url, token=token) as client,
                 httpx.AsyncClient(timeout=600) as bare,
             ):
                 session = client.session("1")
-                for _ in range(3):  # alternate, keep the best of each
-                    with PeakRss() as memory:
-                        started = time.perf_counter()
-                        with path.open("rb") as source:
-                            answer = await bare.post(
-                                upload_url,
-                                files={"files": ("big.mp4", source, "video/mp4")},
-                                headers=headers,
-                            )
-                        answer.raise_for_status()
-                        elapsed = time.perf_counter() - started
-                    best = result.get("bare_async", {"seconds": float("inf")})
-                    if elapsed < best["seconds"]:
-                        result["bare_async"] = {"seconds": elapsed, "rss_growth": memory.growth}
-                    with PeakRss() as memory:
-                        started = time.perf_counter()
+                for _ in range(3):
+                    with PeakRss() as memory, stopwatch() as clock, path.open("rb") as source:
+                        (await bare.post(upload_url, **form(source))).raise_for_status()
+                    keep_fastest(result, "bare_async", clock.seconds, rss_growth=memory.growth)
+                    with PeakRss() as memory, stopwatch() as clock:
                         await session.upload(path)
-                        elapsed = time.perf_counter() - started
-                    best = result.get("sdk_async", {"seconds": float("inf")})
-                    if elapsed < best["seconds"]:
-                        result["sdk_async"] = {"seconds": elapsed, "rss_growth": memory.growth}
+                    keep_fastest(result, "sdk_async", clock.seconds, rss_growth=memory.growth)
                 result["ticks_kept"] = await _ticks_kept(session.upload(path))
 
         asyncio.run(run_async())
@@ -289,11 +292,10 @@ async def _ticks_kept(work: Any) -> float:
             ticks += 1
 
     task = asyncio.create_task(ticker())
-    started = time.perf_counter()
-    await work
-    elapsed = time.perf_counter() - started
+    with stopwatch() as clock:
+        await work
     task.cancel()
-    expected = elapsed / 0.01
+    expected = clock.seconds / 0.01
     return min(1.0, ticks / expected) if expected >= 1 else 1.0
 
 
@@ -357,13 +359,13 @@ def sse(frames: int) -> dict[str, float]:
         ("httpx_sse_crlf", lambda: theirs(crlf_chunks)),
         ("sdk_frames_crlf", lambda: frames_only(crlf_chunks)),
     )
-    timings: dict[str, list[float]] = {name: [] for name, _ in jobs}
+    best: dict[str, Any] = {}
     for _ in range(3):
         for name, job in jobs:
-            started = time.perf_counter()
-            assert job() == frames
-            timings[name].append(time.perf_counter() - started)
-    return {name: min(values) for name, values in timings.items()}
+            with stopwatch() as clock:
+                assert job() == frames
+            keep_fastest(best, name, clock.seconds)
+    return {name: run["seconds"] for name, run in best.items()}
 
 
 # -- import time ------------------------------------------------------------------------------
@@ -423,15 +425,13 @@ def ten_uploads(url: str) -> dict[str, float]:
             path.write_bytes(os.urandom(10_000))
             files.append(path)
         session = client.create_session()
-        started = time.perf_counter()
-        for path in files:
-            session.upload(path)
-        one_by_one = time.perf_counter() - started
-        started = time.perf_counter()
-        session.upload(files, concurrency=len(files))
-        batch = time.perf_counter() - started
+        with stopwatch() as one_by_one:
+            for path in files:
+                session.upload(path)
+        with stopwatch() as batch:
+            session.upload(files, concurrency=len(files))
     httpx.delete(f"{url}/_emulator/faults")
-    return {"sequential": one_by_one, "concurrent": batch}
+    return {"sequential": one_by_one.seconds, "concurrent": batch.seconds}
 
 
 # -- the emulator's renderer ---------------------------------------------------------------------
@@ -460,12 +460,14 @@ def render_speed() -> dict[str, float]:
             )
         draft = leaderboard_draft(ranked, 2, 1920, 1080)
         frames: list[int] = [0]
-        started = time.perf_counter()
-        render_draft(
-            draft, Path(folder) / "out.mp4", uploads, on_frame=lambda d, t: frames.__setitem__(0, d)
-        )
-        elapsed = time.perf_counter() - started
-    return {"frames": frames[0], "seconds": elapsed, "fps": frames[0] / elapsed}
+        with stopwatch() as clock:
+            render_draft(
+                draft,
+                Path(folder) / "out.mp4",
+                uploads,
+                on_frame=lambda d, t: frames.__setitem__(0, d),
+            )
+    return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
 def row(
