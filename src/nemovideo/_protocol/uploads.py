@@ -24,7 +24,8 @@ CHUNK_SIZE = 1024 * 1024
 PathLike = str | os.PathLike[str]
 
 
-def _extension(path: Path) -> str:
+def extension(path: Path) -> str:
+    """A file's extension, lower case, without the dot (``""`` when it has none)."""
     return path.suffix.lower().lstrip(".")
 
 
@@ -43,7 +44,7 @@ def check_file(path: PathLike) -> tuple[Path, int]:
             f"cannot upload a folder: {str(file)!r}; pass the files in it, "
             "e.g. sorted(Path(folder).glob('*.mp4'))"
         )
-    ext = _extension(file)
+    ext = extension(file)
     if ext not in ACCEPTED_EXTENSIONS:
         accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
         raise UnsupportedFileTypeError(

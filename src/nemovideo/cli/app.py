@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .. import NemoVideo, NemoVideoError
-from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS
+from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS, extension
 from ..intents import translate_gui
 from ..workflows.progress import WorkflowProgress
 
@@ -72,9 +72,7 @@ def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
         if not path.is_dir():
             expanded.append(path)
             continue
-        found = sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix.lower().lstrip(".") in extensions
-        )
+        found = sorted(p for p in path.iterdir() if p.is_file() and extension(p) in extensions)
         if not found:
             fail(f"no {'/'.join(sorted(extensions))} files in the folder {str(path)!r}")
         expanded += found
