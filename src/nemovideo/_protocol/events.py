@@ -106,14 +106,12 @@ def _adk(value: dict[str, Any], event: str) -> list[AgentEvent]:
     parts = content.get("parts") if isinstance(content, dict) else None
     out = [_part(part, common, event) for part in parts] if isinstance(parts, list) else []
     actions = value.get("actions")
-    if actions:
-        delta = actions.get("stateDelta") if isinstance(actions, dict) else None
-        if isinstance(delta, dict) and delta:
-            out.append(StateDelta(delta=delta, **common))
-    if "errorCode" in value or "errorMessage" in value:
-        code, message = value.get("errorCode"), value.get("errorMessage")
-        if code is not None or message is not None:
-            out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
+    delta = actions.get("stateDelta") if isinstance(actions, dict) else None
+    if isinstance(delta, dict) and delta:
+        out.append(StateDelta(delta=delta, **common))
+    code, message = value.get("errorCode"), value.get("errorMessage")
+    if code is not None or message is not None:
+        out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
     return out or [UnknownEvent(event=event, **common)]
 
 

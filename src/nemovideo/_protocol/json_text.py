@@ -26,20 +26,18 @@ def parse_json(text: str) -> Any:
     nesting too deep to parse (where ``json.loads`` raises ``RecursionError``).
     """
     try:
+        return _parse(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _parse(text: str) -> Any:
+    try:
         value, end = _scan(text, 0)
     except StopIteration:
         # Empty, or not a value at index 0: leading whitespace is the one case
         # json.loads still accepts, and it says why the rest is wrong.
-        return _slow(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-    if end != len(text) and text[end:].strip(_JSON_SPACE):
-        return _slow(text)
-    return value
-
-
-def _slow(text: str) -> Any:
-    try:
         return json.loads(text)
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return json.loads(text)  # extra data: json.loads raises the error
+    return value

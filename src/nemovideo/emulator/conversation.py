@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -38,7 +38,7 @@ def frame(value: Any) -> bytes:
 HEARTBEAT = b"data: \n\n"
 
 
-def crash_frame(error: str, style: str) -> bytes:
+def crash_frame(error: str, style: Literal["json", "adk-legacy"]) -> bytes:
     """The last frame of a crashed turn, in the configured ``crash_frame_style``."""
     if style == "adk-legacy":
         return f'data: {{"error": "{error}"}}\n\n'.encode()
