@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo.testing import FakeClock, fake_clock, no_waiting
 
 API = "https://api.test"
 CDN = "https://cdn.test"
@@ -140,18 +141,15 @@ class FakeService:
         return {"status": "completed", "progress": 100, "outputUrl": f"{CDN}/{render_id}.mp4"}
 
 
-def make_client(kind: str, service: FakeService, **kwargs: Any) -> Any:
-    """A sync or async client on the fake, with no real sleeping."""
+def make_client(
+    kind: str, service: FakeService, *, clock: FakeClock | None = None, **kwargs: Any
+) -> Any:
+    """A sync or async client on the fake: on ``clock`` if given, else never waiting."""
     kwargs.setdefault("base_url", API)
     kwargs.setdefault("client_id", "fake-client")
-    if kind == "sync":
-        kwargs.setdefault("sleep", lambda seconds: None)
-        http = httpx.Client(transport=httpx.MockTransport(service.handle))
-        return NemoVideo(http_client=http, **kwargs)
-
-    async def no_sleep(seconds: float) -> None:
-        return None
-
-    kwargs.setdefault("sleep", no_sleep)
-    ahttp = httpx.AsyncClient(transport=httpx.MockTransport(service.ahandle))
-    return AsyncNemoVideo(http_client=ahttp, **kwargs)
+    with fake_clock(clock) if clock is not None else no_waiting():
+        if kind == "sync":
+            http = httpx.Client(transport=httpx.MockTransport(service.handle))
+            return NemoVideo(http_client=http, **kwargs)
+        ahttp = httpx.AsyncClient(transport=httpx.MockTransport(service.ahandle))
+        return AsyncNemoVideo(http_client=ahttp, **kwargs)

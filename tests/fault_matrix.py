@@ -86,7 +86,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "HTTP 408",
         _json(408, {}),
-        "ServerError",
+        "RequestTimeoutError",
         True,
         "transient; safe calls only",
         replay_post=False,

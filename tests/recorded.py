@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo.testing import no_waiting
 
 REPLAY_URL = "http://127.0.0.1:9"
 REPLAY_USER_TOKEN = "nmv_usr_replayed"
@@ -25,10 +26,6 @@ async def done(value: Any) -> Any:
     if inspect.isawaitable(value):
         return await value
     return value
-
-
-async def no_sleep(seconds: float) -> None:
-    """An async sleep that returns at once (cassette polls need no waiting)."""
 
 
 @attrs.define
@@ -64,8 +61,12 @@ class Api:
         """A sync or async client bound to this API with fast, fake sleeps."""
         kwargs.setdefault("client_id", "cassette-client")
         if self.kind == "sync":
-            with NemoVideo(base_url=self.url, sleep=lambda s: None, **kwargs) as client:
+            with no_waiting():
+                client = NemoVideo(base_url=self.url, **kwargs)
+            with client:
                 yield client
         else:
-            async with AsyncNemoVideo(base_url=self.url, sleep=no_sleep, **kwargs) as client:
-                yield client
+            with no_waiting():
+                aclient = AsyncNemoVideo(base_url=self.url, **kwargs)
+            async with aclient:
+                yield aclient

@@ -30,6 +30,7 @@ from nemovideo import (
     UploadError,
     __version__,
 )
+from nemovideo.testing import FakeClock
 
 from .fake_service import API, CDN, TOKEN, FakeService, make_client, ok
 from .recorded import done
@@ -152,23 +153,17 @@ async def test_get_retries_server_errors_with_backoff_and_tells_the_hook(
     kind: str, service: FakeService
 ) -> None:
     events: list[RetryEvent] = []
-    slept: list[float] = []
+    clock = FakeClock()
     service.script("credits", httpx.Response(503), httpx.Response(502, text="<html>bad</html>"))
-    sleep: Any = slept.append
-    if kind == "async":
-
-        async def sleep(seconds: float) -> None:
-            slept.append(seconds)
-
-    client = make_client(kind, service, token=TOKEN, on_retry=events.append, sleep=sleep)
+    client = make_client(kind, service, token=TOKEN, on_retry=events.append, clock=clock)
     credits = await done(client.credits())
     assert credits.available == 90
     assert service.count("credits") == 3
     assert [e.attempt for e in events] == [1, 2]
     assert isinstance(events[1].error, ServerError)
     assert events[1].error.status_code == 502
-    assert slept == [e.wait for e in events]
-    assert all(0 < s <= 8.5 for s in slept)
+    assert clock.waits == [e.wait for e in events]
+    assert all(0 < s <= 8.5 for s in clock.waits)
 
 
 async def test_retries_stop_at_max_retries(kind: str, service: FakeService) -> None:
@@ -420,21 +415,15 @@ async def test_transient_poll_errors_keep_the_same_id(kind: str, service: FakeSe
 
 
 async def test_wait_has_an_overall_timeout(kind: str, service: FakeService) -> None:
-    now = [0.0]
+    clock = FakeClock()
     service.statuses = [{"status": "processing", "progress": p} for p in range(0, 100, 5)]
-    sleep: Any = lambda seconds: now.__setitem__(0, now[0] + seconds)  # noqa: E731
-    if kind == "async":
-
-        async def sleep(seconds: float) -> None:
-            now[0] += seconds
-
-    client = make_client(kind, service, token=TOKEN, sleep=sleep, clock=lambda: now[0])
+    client = make_client(kind, service, token=TOKEN, clock=clock)
     render = await done(client.session("1").export())
     with pytest.raises(RenderTimeoutError) as caught:
         await done(render.wait(timeout=20))
     assert caught.value.status.progress > 0
     assert caught.value.render_id == render.id
-    assert now[0] == pytest.approx(20)
+    assert clock.now == pytest.approx(20)
 
 
 async def test_export_blocked_402(kind: str, service: FakeService) -> None:

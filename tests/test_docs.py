@@ -19,7 +19,7 @@ ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = sorted((DOCS / "examples").glob("*.py"))
 FENCE = re.compile(r"```python[^\n]*\n(.*?)```", re.S)
-INCLUDE = re.compile(r'^--8<-- "(docs/examples/[\w.]+\.py)"$')
+INCLUDE = re.compile(r'^--8<-- "(docs/examples/[\w.]+\.py)(?::([\w-]+))?"$')
 
 
 def pages() -> list[Path]:
@@ -32,7 +32,11 @@ def test_every_python_example_in_the_docs_is_an_included_file() -> None:
         for block in FENCE.findall(page.read_text(encoding="utf-8")):
             match = INCLUDE.match(block.strip())
             assert match, f"{page.relative_to(ROOT)} has an inline Python example: {block[:60]!r}"
-            assert (ROOT / match.group(1)).is_file(), match.group(1)
+            example = ROOT / match.group(1)
+            assert example.is_file(), match.group(1)
+            section = match.group(2)
+            if section is not None:
+                assert f"# --8<-- [start:{section}]" in example.read_text(encoding="utf-8")
             included.add(match.group(1))
     assert included == {str(p.relative_to(ROOT)) for p in EXAMPLES}, "every example is shown"
 
@@ -88,4 +92,4 @@ def test_the_downstream_testing_example_passes(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout

@@ -67,7 +67,7 @@ def test_body_code_wins_over_http_status(code: int, cls: type[Exception], status
         (401, errors.AuthenticationError),
         (402, errors.ExportBlockedError),
         (404, errors.NotFoundError),
-        (408, errors.ServerError),
+        (408, errors.RequestTimeoutError),
         (409, errors.APIError),
         (413, errors.FileTooLargeError),
         (429, errors.RateLimitError),

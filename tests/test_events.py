@@ -13,7 +13,8 @@ from nemovideo import Draft, errors
 from nemovideo._protocol.changes import draft_changes
 from nemovideo._protocol.events import decode_frame, decode_json
 from nemovideo._protocol.sse import ServerSentEvent, SSEComment, SSEDecoder
-from nemovideo._protocol.turn import TurnMachine, TurnPolicy
+from nemovideo._protocol.turn import TurnMachine
+from nemovideo._protocol.turn_policy import TurnPolicy
 from nemovideo.models.events import (
     AgentCrash,
     AgentErrorEvent,

@@ -6,11 +6,14 @@ import logging
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo._transport import http_client_options
 from nemovideo.emulator import RunningEmulator
 from nemovideo.emulator.samples import ClipStyle, make_clip
 
@@ -71,7 +74,17 @@ async def test_fifty_sessions_on_one_async_client(emulator: RunningEmulator, cli
     emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.2)
     token = emulator.emulator.create_user_token(credits=100_000)
     finished: list[str] = []
-    async with AsyncNemoVideo(base_url=emulator.url, token=token) as client:
+    connections: dict[int, Any] = {}
+
+    async def count(response: httpx.Response) -> None:
+        stream = response.extensions["network_stream"]
+        connections[id(stream)] = stream  # kept, so ids stay unique
+
+    # The SDK's own pool options, with a hook that sees which connection each answer used.
+    http = httpx.AsyncClient(
+        **http_client_options(asynchronous=True), event_hooks={"response": [count]}
+    )
+    async with http, AsyncNemoVideo(base_url=emulator.url, token=token, http_client=http) as client:
 
         async def one() -> None:
             session = await client.create_session()
@@ -87,8 +100,10 @@ async def test_fifty_sessions_on_one_async_client(emulator: RunningEmulator, cli
             async with anyio.create_task_group() as group:
                 for _ in range(50):
                     group.start_soon(one)
-        pool = client._http._transport._pool  # type: ignore[attr-defined]
-        assert len(pool.connections) <= 100
+        is_open = [s.get_extra_info("socket").fileno() != -1 for s in connections.values()]
+    assert any(is_open), "the pool keeps connections alive between calls"
+    assert sum(is_open) <= 100, "the pool never holds more than its 100 connections"
+    assert not any(s.get_extra_info("socket").fileno() != -1 for s in connections.values())
     assert len(set(finished)) == 50
 
 

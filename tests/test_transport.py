@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import httpx
 import pytest
 
 from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo._async import _backend as async_backend
+from nemovideo._sync import _backend as sync_backend
 from nemovideo._transport import client_kwargs, keepalive_socket_options, proxy_mounts
+from nemovideo.emulator import RunningEmulator
 
 
 def test_keepalive_is_on() -> None:
@@ -37,24 +41,52 @@ def test_proxy_settings_are_read_like_httpx_does() -> None:
 
 
 def test_default_clients_mount_proxies_with_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[dict[str, Any]] = []
+
+    class Recording(httpx.HTTPTransport):
+        def __init__(self, **options: Any) -> None:
+            made.append(options)
+            super().__init__(**options)
+
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.setattr(httpx, "HTTPTransport", Recording)
     kwargs = client_kwargs(asynchronous=False)
-    assert isinstance(kwargs["transport"], httpx.HTTPTransport)
-    assert isinstance(kwargs["mounts"]["https://"], httpx.HTTPTransport)
+    assert isinstance(kwargs["transport"], Recording)
+    assert isinstance(kwargs["mounts"]["https://"], Recording)
+    assert [options.get("proxy") for options in made] == ["http://proxy.test:3128", None]
+    assert all(options["socket_options"] == keepalive_socket_options() for options in made)
     async_kwargs = client_kwargs(asynchronous=True)
     assert isinstance(async_kwargs["transport"], httpx.AsyncHTTPTransport)
-    with NemoVideo(base_url="https://api.test") as client:
-        pool = client._http._transport_for_url(httpx.URL("https://api.test/x"))
-        assert isinstance(pool, httpx.HTTPTransport)
-        assert pool._pool._socket_options == keepalive_socket_options()
-        assert pool is kwargs_mount(client)
 
 
-def kwargs_mount(client: NemoVideo) -> object:
-    return client._http._transport_for_url(httpx.URL("https://elsewhere.test/"))
+def test_clients_make_their_pool_with_the_default_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[str] = []
+    real_sync, real_async = sync_backend.new_http_client, async_backend.new_http_client
+
+    def sync_pool() -> httpx.Client:
+        made.append("sync")
+        return real_sync()
+
+    def async_pool() -> httpx.AsyncClient:
+        made.append("async")
+        return real_async()
+
+    monkeypatch.setattr(sync_backend, "new_http_client", sync_pool)
+    monkeypatch.setattr(async_backend, "new_http_client", async_pool)
+    with NemoVideo(base_url="https://api.test"):
+        pass
+    AsyncNemoVideo(base_url="https://api.test")
+    with httpx.Client() as mine, NemoVideo(base_url="https://api.test", http_client=mine):
+        pass
+    assert made == ["sync", "async"]
 
 
-def test_async_client_uses_the_async_transport() -> None:
-    client = AsyncNemoVideo(base_url="https://api.test")
-    transport = client._http._transport_for_url(httpx.URL("https://api.test/x"))
-    assert isinstance(transport, httpx.AsyncHTTPTransport)
+@pytest.mark.anyio
+async def test_default_pools_turn_keepalive_on(emulator: RunningEmulator) -> None:
+    url = emulator.url + "/api/credits/balance/simple"
+    with sync_backend.new_http_client() as http, http.stream("GET", url) as response:
+        sock = response.extensions["network_stream"].get_extra_info("socket")
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+    async with async_backend.new_http_client() as ahttp, ahttp.stream("GET", url) as aresponse:
+        sock = aresponse.extensions["network_stream"].get_extra_info("socket")
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1

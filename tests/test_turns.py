@@ -27,6 +27,7 @@ from nemovideo import (
     TurnTimeoutError,
 )
 from nemovideo.models.reply import Reply
+from nemovideo.testing import timing
 
 from .recorded import done
 
@@ -157,12 +158,13 @@ def clock() -> Clock:
 
 
 def make_client(kind: str, agent: Agent, clock: Clock, **kwargs: Any) -> Any:
-    common: dict[str, Any] = {"token": TOKEN, "base_url": API, "clock": clock, **kwargs}
-    if kind == "sync":
-        http = httpx.Client(transport=httpx.MockTransport(agent.handle))
-        return NemoVideo(http_client=http, sleep=clock.sleep, **common)
-    ahttp = httpx.AsyncClient(transport=httpx.MockTransport(agent.ahandle))
-    return AsyncNemoVideo(http_client=ahttp, sleep=clock.asleep, **common)
+    common: dict[str, Any] = {"token": TOKEN, "base_url": API, **kwargs}
+    with timing(clock=clock, sleep=clock.sleep, async_sleep=clock.asleep):
+        if kind == "sync":
+            http = httpx.Client(transport=httpx.MockTransport(agent.handle))
+            return NemoVideo(http_client=http, **common)
+        ahttp = httpx.AsyncClient(transport=httpx.MockTransport(agent.ahandle))
+        return AsyncNemoVideo(http_client=ahttp, **common)
 
 
 async def events_of(turn: Any) -> list[Any]:
@@ -344,7 +346,7 @@ async def test_leaving_the_context_early_closes_the_stream(kind: str, clock: Clo
             for _event in turn:
                 break
     else:
-        async with session.send("hello") as turn:
+        async with await session.send("hello") as turn:
             async for _event in turn:
                 break
     assert agent.stream is not None

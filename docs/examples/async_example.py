@@ -7,7 +7,7 @@ async def main() -> None:
     async with AsyncNemoVideo() as client:
         session = await client.create_session()
         await session.upload(["clip1.mp4", "clip2.mp4"])  # files read off the event loop
-        async with session.send("rank these videos by engagement score") as turn:
+        async with await session.send("rank these videos by engagement score") as turn:
             async for event in turn:
                 print(type(event).__name__)  # events as they arrive
             reply = await turn.result()

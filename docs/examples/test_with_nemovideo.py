@@ -34,3 +34,21 @@ def test_without_sockets() -> None:
 
     with in_process_client() as client:
         assert make_title(client, "Offline") == ['Title added: "Offline" (0-3s)']
+
+
+# --8<-- [start:fake-clock]
+def test_a_slow_render_times_out_without_waiting(nemovideo_emulator) -> None:
+    from nemovideo.testing import fake_clock
+
+    nemovideo_emulator.emulator.configure(video_renderer="placeholder", render_seconds=3600)
+    with fake_clock() as clock:  # clients made here wait on a fake clock
+        client = nemovideo.NemoVideo(base_url=nemovideo_emulator.url)
+    with client:
+        session = client.create_session()
+        session.send("add a title 'Slow'").result()
+        with pytest.raises(nemovideo.RenderTimeoutError):
+            session.export().wait(timeout=60)
+    assert clock.now >= 60  # a minute passed on the fake clock, none on the wall
+
+
+# --8<-- [end:fake-clock]

@@ -22,6 +22,7 @@ DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
 DEFAULT_SKILL_SOURCE = "nemovideo-python"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+"""60 s to read, write or wait for a pooled connection; 10 s to connect."""
 _CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Generator
+from collections.abc import Generator
 from pathlib import Path
 
-import anyio.to_thread
-
-from ._protocol.download import check_complete, temp_path
-from ._protocol.requests import MultipartPlan
-from ._protocol.uploads import CHUNK_SIZE
+from ._protocol.requests import CHUNK_SIZE, MultipartPlan
+from ._protocol.transfer import check_complete, temp_path
 from .errors import NemoVideoError
 
 
@@ -28,19 +25,6 @@ def iter_multipart(plan: MultipartPlan) -> Generator[bytes, None, None]:
                 yield chunk
         yield b"\r\n"
     yield plan.tail
-
-
-async def aiter_multipart(plan: MultipartPlan) -> AsyncIterator[bytes]:
-    """:func:`iter_multipart` with every file read done in a worker thread."""
-    chunks = iter_multipart(plan)
-    try:
-        while True:
-            chunk = await anyio.to_thread.run_sync(next, chunks, None)
-            if chunk is None:
-                return
-            yield chunk
-    finally:
-        chunks.close()
 
 
 class TempFileSink:

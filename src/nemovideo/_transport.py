@@ -11,11 +11,25 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-__all__ = ["client_kwargs", "keepalive_socket_options", "proxy_mounts"]
+from ._config import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from ._protocol.requests import RequestSpec
+
+__all__ = [
+    "USER_AGENT",
+    "client_kwargs",
+    "http_client_options",
+    "keepalive_socket_options",
+    "proxy_mounts",
+    "request_options",
+]
+
+USER_AGENT = "nemovideo-python"
 
 _KEEPALIVE_IDLE = 60
 _KEEPALIVE_INTERVAL = 15
@@ -70,3 +84,36 @@ def client_kwargs(*, asynchronous: bool, trust_env: bool = True) -> dict[str, An
                 None if proxy is None else transport_class(proxy=proxy, socket_options=options)
             )
     return {"transport": transport_class(socket_options=options), "mounts": mounts}
+
+
+def http_client_options(*, asynchronous: bool) -> dict[str, Any]:
+    """Keyword arguments of the SDK's own ``httpx.Client``/``AsyncClient``."""
+    return {
+        **client_kwargs(asynchronous=asynchronous),
+        "timeout": DEFAULT_TIMEOUT,
+        "headers": {"User-Agent": USER_AGENT},
+        "follow_redirects": False,
+    }
+
+
+def request_options(
+    spec: RequestSpec, content: Any, timeout: httpx.Timeout | None
+) -> dict[str, Any]:
+    """Keyword arguments of ``build_request`` for ``spec`` (``content``: a streamed body)."""
+    options: dict[str, Any] = {
+        "method": spec.method,
+        "url": spec.url,
+        "headers": spec.header_dict(),
+    }
+    if spec.has_json:
+        options["json"] = spec.json
+    elif content is not None:
+        options["content"] = content
+    if spec.read_timeout is not None:
+        base = timeout or DEFAULT_TIMEOUT
+        options["timeout"] = httpx.Timeout(
+            connect=base.connect, read=spec.read_timeout, write=base.write, pool=base.pool
+        )
+    elif timeout is not None:
+        options["timeout"] = timeout
+    return options

@@ -33,6 +33,7 @@ __all__ = [
     "RateLimitError",
     "RenderFailedError",
     "RenderTimeoutError",
+    "RequestTimeoutError",
     "ServerError",
     "SessionNotFoundError",
     "TurnError",
@@ -176,7 +177,14 @@ class RateLimitError(APIError):
 
 
 class ServerError(APIError):
-    """The service failed (HTTP 5xx, or 408 Request Timeout)."""
+    """The service failed (HTTP 5xx). Retried for calls that are safe to repeat."""
+
+
+class RequestTimeoutError(APIError):
+    """The service (or a proxy before it) gave up waiting for the request (HTTP 408).
+
+    The request was not processed; calls that are safe to repeat are retried.
+    """
 
 
 class InvalidResponseError(APIError):

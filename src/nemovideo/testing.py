@@ -1,58 +1,130 @@
-"""A testing kit for code built on nemovideo: fixtures, fault switches, no network.
+"""A testing kit for code built on nemovideo: fault switches, fake time, no network.
 
-Installed as a pytest plugin (entry point ``nemovideo``), it gives every test suite
-these fixtures once ``nemovideo[emulator]`` is installed:
+The pytest plugin (``nemovideo.pytest_plugin``, registered when nemovideo is
+installed) gives these fixtures once ``nemovideo[emulator]`` is installed:
 
-- ``nemovideo_emulator``: a :class:`~nemovideo.emulator.RunningEmulator` on a free
-  127.0.0.1 port (one per session, reset before each test);
-- ``nemovideo_client`` / ``nemovideo_async_client``: a ``NemoVideo`` /
-  ``AsyncNemoVideo`` bound to it, with no real sleeping between retries;
-- ``nemovideo_faults``: a :class:`Faults` handle to make the next calls fail the
-  way the service does, and to read what the emulator received.
+- ``nemovideo_emulator``: a running emulator on a free 127.0.0.1 port (one per
+  test session, reset before each test);
+- ``nemovideo_client`` / ``nemovideo_async_client``: a `NemoVideo` /
+  `AsyncNemoVideo` bound to it, that never really waits between retries and polls;
+- ``nemovideo_faults``: a `Faults` handle to make the next calls fail the way the
+  service does, and to read what the emulator received.
 
-For tests that must not open sockets, :func:`in_process_client` runs the emulator
-inside the test's own HTTP client (Starlette's test transport), with no port at all.
+For tests that must not open sockets, `in_process_client` runs the emulator inside
+the test's own HTTP client, with no port at all. `no_waiting`, `fake_clock` and
+`timing` control how clients created inside a block measure time and wait.
 
-Example::
+Example:
 
-    def test_my_report(nemovideo_client, nemovideo_faults):
-        nemovideo_faults.out_of_credits()
-        with pytest.raises(nemovideo.InsufficientCreditsError):
-            my_app.make_report(nemovideo_client)
+```python
+def test_my_report(nemovideo_client, nemovideo_faults):
+    nemovideo_faults.out_of_credits()
+    with pytest.raises(nemovideo.InsufficientCreditsError):
+        my_app.make_report(nemovideo_client)
+```
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import attrs
+import anyio.lowlevel
 import httpx
-import pytest
 
-from ._async_client import AsyncNemoVideo
-from ._client import NemoVideo
+from ._protocol.timing import Timing, timing_override
+from ._sync.client import NemoVideo
 
 if TYPE_CHECKING:
-    from .emulator import Emulator, ReceivedRequest, RunningEmulator
+    from .emulator import Emulator, ReceivedRequest
 
-__all__ = ["Faults", "InProcessTransport", "in_process_client"]
+__all__ = [
+    "FakeClock",
+    "Faults",
+    "InProcessTransport",
+    "fake_clock",
+    "in_process_client",
+    "no_waiting",
+    "timing",
+]
 
 
-def _no_sleep(seconds: float) -> None:
+@contextmanager
+def timing(
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+) -> Iterator[None]:
+    """Clients created inside the block measure time with ``clock`` and wait with
+    ``sleep`` (sync clients) or ``async_sleep`` (async clients); ``None`` is the real one.
+    """
+    with timing_override(Timing(clock=clock, sleep=sleep, async_sleep=async_sleep)):
+        yield
+
+
+def _skip(seconds: float) -> None:
     return None
 
 
-async def _no_async_sleep(seconds: float) -> None:
-    return None
+async def _skip_async(seconds: float) -> None:
+    await anyio.lowlevel.checkpoint()
 
 
-@attrs.frozen
+@contextmanager
+def no_waiting() -> Iterator[None]:
+    """Clients created inside the block never wait between retries or polls (the clock
+    stays real, so overall timeouts still hold)."""
+    with timing(sleep=_skip, async_sleep=_skip_async):
+        yield
+
+
+class FakeClock:
+    """A clock that moves only when a client waits, or when you `advance` it.
+
+    Attributes:
+        now: the current time, in seconds.
+        waits: every wait the clients asked for, in order.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """A sync client's wait: recorded, and the clock moves at once."""
+        self.waits.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        """An async client's wait: recorded, and the clock moves at once."""
+        self.sleep(seconds)
+        await anyio.lowlevel.checkpoint()
+
+
+@contextmanager
+def fake_clock(clock: FakeClock | None = None) -> Iterator[FakeClock]:
+    """Clients created inside the block run on ``clock`` (a new `FakeClock` by default):
+    their waits take no real time and move the clock instead."""
+    chosen = clock or FakeClock()
+    with timing(clock=chosen, sleep=chosen.sleep, async_sleep=chosen.async_sleep):
+        yield chosen
+
+
 class Faults:
     """Switches for the failures a real service produces, on one emulator."""
 
-    emulator: Emulator
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
 
     def expired_token(self) -> None:
         """Every token now gets code 1001 (anonymous ones are renewed by the SDK)."""
@@ -153,58 +225,15 @@ def in_process_client(emulator: Emulator | None = None, **kwargs: Any) -> Iterat
 
     world = emulator or Emulator()
     kwargs.setdefault("client_id", "in-process")
-    kwargs.setdefault("sleep", _no_sleep)
     base = "http://127.0.0.1"
     try:
         with start_blocking_portal() as portal:
             transport = InProcessTransport(create_app(world), portal)
-            with (
-                httpx.Client(transport=transport) as http,
-                NemoVideo(base_url=base, http_client=http, **kwargs) as client,
-            ):
-                yield client
+            with httpx.Client(transport=transport) as http:
+                with no_waiting():
+                    client = NemoVideo(base_url=base, http_client=http, **kwargs)
+                with client:
+                    yield client
     finally:
         if emulator is None:
             world.close()
-
-
-@pytest.fixture(scope="session")
-def _nemovideo_server() -> Iterator[RunningEmulator]:
-    from .emulator import serve
-
-    with serve() as running:
-        yield running
-
-
-@pytest.fixture
-def nemovideo_emulator(_nemovideo_server: RunningEmulator) -> Iterator[RunningEmulator]:
-    """A running emulator on 127.0.0.1 (``.url``, ``.emulator``), reset for each test."""
-    _nemovideo_server.emulator.reset()
-    yield _nemovideo_server
-    _nemovideo_server.emulator.reset()
-
-
-@pytest.fixture
-def nemovideo_client(nemovideo_emulator: RunningEmulator) -> Iterator[NemoVideo]:
-    """A ``NemoVideo`` bound to the emulator (anonymous token, no real sleeping)."""
-    with NemoVideo(
-        base_url=nemovideo_emulator.url, client_id="nemovideo-testing", sleep=_no_sleep
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-async def nemovideo_async_client(
-    nemovideo_emulator: RunningEmulator,
-) -> AsyncIterator[AsyncNemoVideo]:
-    """An ``AsyncNemoVideo`` bound to the emulator (use with an async test plugin)."""
-    async with AsyncNemoVideo(
-        base_url=nemovideo_emulator.url, client_id="nemovideo-testing", sleep=_no_async_sleep
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-def nemovideo_faults(nemovideo_emulator: RunningEmulator) -> Faults:
-    """Fault switches and the request log of the emulator."""
-    return Faults(nemovideo_emulator.emulator)

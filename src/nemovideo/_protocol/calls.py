@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
-import tenacity
 
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
@@ -18,6 +17,9 @@ from .envelope import EnvelopeKind, connection_error, read_answer
 from .ops import Flow, GetToken, OpenStream, Send, T
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
 from .retry import RetryHook, retry_flow, retry_policy
+
+if TYPE_CHECKING:
+    import tenacity
 
 logger = logging.getLogger("nemovideo")
 
@@ -131,12 +133,13 @@ def is_event_stream(response: httpx.Response) -> bool:
 
 
 def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:
-    def policy() -> tenacity.Retrying:
+    def policy(sleep: Callable[[float], None]) -> tenacity.Retrying:
         return retry_policy(
             max_retries=ctx.settings.max_retries,
             idempotent=call.idempotent,
             endpoint=call.endpoint,
             on_retry=ctx.on_retry,
+            sleep=sleep,
         )
 
     counter = [0]
@@ -172,6 +175,23 @@ def parsed(flow: Flow[dict[str, Any]], parse: Callable[[dict[str, Any]], T]) -> 
     """Run ``flow`` and read its ``data`` with ``parse``."""
     data = yield from flow
     return parse(data)
+
+
+def token_step(
+    ctx: CallContext, stale: str | None, client_id: Callable[[], str]
+) -> str | Flow[str]:
+    """The token to use now, or the flow that fetches one (the driver runs it under a lock).
+
+    ``stale`` is a token that just failed: while it is still the current one, an
+    anonymous token is fetched with the same client id; a caller's token cannot be
+    renewed.
+    """
+    current = ctx.tokens.usable(stale)
+    if current is not None:
+        return current
+    if not ctx.tokens.can_renew():
+        raise AuthenticationError("the token was rejected and cannot be renewed by the SDK")
+    return anonymous_token_flow(ctx, client_id())
 
 
 def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:

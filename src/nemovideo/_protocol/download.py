@@ -10,10 +10,8 @@ complete, so no partial file is ever left at the target.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin
 
 import attrs
 import httpx
@@ -23,21 +21,13 @@ from ..errors import DownloadError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
-from .envelope import connection_error, decode_body, error_for_response
+from .envelope import connection_error
 from .ops import Download, Flow, GetToken
 from .requests import RequestSpec
+from .transfer import DownloadOutcome
 
 MAX_REDIRECTS = 5
 PathLike = str | os.PathLike[str]
-
-
-@attrs.frozen
-class DownloadOutcome:
-    """What the driver saw: the finished file, or a redirect to follow."""
-
-    path: Path | None = None
-    location: str | None = None
-    size: int = 0
 
 
 def target_path(path: PathLike, render_id: str) -> Path:
@@ -52,39 +42,6 @@ def target_path(path: PathLike, render_id: str) -> Path:
     if not target.parent.is_dir():
         raise FileNotFoundError(f"folder to download into does not exist: {str(target.parent)!r}")
     return target
-
-
-def temp_path(target: Path) -> Path:
-    """A hidden temporary file beside ``target`` (same folder, so the rename is atomic)."""
-    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
-
-
-def inspect_response(response: httpx.Response) -> DownloadOutcome | None:
-    """Decide on a response before its body is written: a redirect to follow, an
-    error to raise, or ``None`` to write the body. Error bodies must be read first."""
-    if response.is_redirect and "location" in response.headers:
-        return DownloadOutcome(location=urljoin(str(response.url), response.headers["location"]))
-    if response.status_code >= 300:
-        body = decode_body(response.content)
-        error = error_for_response(response, body)
-        raise DownloadError(f"download failed: {error}") from error
-    return None
-
-
-def check_complete(expected: int | None, written: int) -> None:
-    """Raise when fewer (or more) bytes arrived than announced, or none at all."""
-    if expected is not None and written != expected:
-        raise DownloadError(f"download incomplete: got {written} of {expected} bytes")
-    if written == 0:
-        raise DownloadError("download returned an empty file")
-
-
-def expected_size(response: httpx.Response) -> int | None:
-    """``Content-Length`` of an uncompressed body, else ``None``."""
-    if response.headers.get("content-encoding", "identity") != "identity":
-        return None
-    value = response.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
 
 
 def _spec_for(ctx: CallContext, url: str, token: str | None) -> RequestSpec:

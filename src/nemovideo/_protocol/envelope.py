@@ -21,6 +21,7 @@ from ..errors import (
     MissingClientIdError,
     NotFoundError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
     SessionNotFoundError,
     UnsupportedFileTypeError,
@@ -154,7 +155,9 @@ def _status_error(status: int, message: str, response: httpx.Response, **fields:
     if status == 429:
         retry_after = retry_after_seconds(response.headers.get("retry-after"))
         return RateLimitError(message, retry_after=retry_after, **fields)
-    if status == 408 or status >= 500:
+    if status == 408:
+        return RequestTimeoutError(message, **fields)
+    if status >= 500:
         return ServerError(message, **fields)
     return APIError(message, **fields)
 

@@ -9,6 +9,8 @@ from typing import Any
 import attrs
 
 _NO_JSON: Any = object()
+CHUNK_SIZE = 1024 * 1024
+"""Bytes read from disk at a time for an upload body."""
 
 
 @attrs.frozen

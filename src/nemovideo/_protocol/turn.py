@@ -42,6 +42,7 @@ from .changes import draft_changes
 from .events import decode_frame
 from .ops import Flow, Sleep
 from .sse import SSEDecoder
+from .turn_policy import TurnPolicy
 
 logger = logging.getLogger("nemovideo")
 
@@ -49,29 +50,6 @@ RUN_PATH = "/run_sse"
 
 StillWorkingHook = Callable[[float], None]
 """Called with the seconds elapsed, every ``still_working_every`` during a long turn."""
-
-
-@attrs.frozen
-class TurnPolicy:
-    """Limits and schedules of a turn; the defaults are the vendor's.
-
-    Attributes:
-        idle_timeout: seconds without a single byte before the turn times out.
-        heartbeat_timeout: seconds of heartbeats only (no real event) before it times out.
-        turn_timeout: the whole turn's limit.
-        still_working_every: how often ``on_still_working`` is called.
-        recovery_first_wait: after a drop, wait this long before the first state read.
-        recovery_interval: then read the state this often.
-        recovery_reads: unchanged reads before the turn is reported lost.
-    """
-
-    idle_timeout: float = 180.0
-    heartbeat_timeout: float = 600.0
-    turn_timeout: float = 900.0
-    still_working_every: float = 120.0
-    recovery_first_wait: float = 30.0
-    recovery_interval: float = 60.0
-    recovery_reads: int = 5
 
 
 def run_body(session_id: str, text: str) -> dict[str, Any]:

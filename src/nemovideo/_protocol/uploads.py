@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -19,7 +19,6 @@ IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "aac"})
 ACCEPTED_EXTENSIONS = VIDEO_EXTENSIONS | IMAGE_EXTENSIONS | AUDIO_EXTENSIONS
 MAX_FILE_BYTES = 500 * 1024 * 1024
-CHUNK_SIZE = 1024 * 1024
 
 PathLike = str | os.PathLike[str]
 
@@ -98,28 +97,33 @@ def url_name(url: str) -> str:
     return tail or url
 
 
-def batch_result(
-    plans: list[MultipartPlan], results: list[list[Upload] | Exception]
-) -> list[Upload]:
-    """Combine per-file results: all uploads in order, or the error that describes failures.
+def plan_batch(paths: PathLike | Iterable[PathLike]) -> list[MultipartPlan]:
+    """Check every file first (nothing is sent if one is bad), then plan one body each."""
+    return [multipart_plan([item]) for item in check_files(paths)]
 
-    One file: its error is raised as it is. Several: :class:`UploadError` carries what
-    was uploaded and what failed, so nothing that went up is lost.
+
+def combine(paths: Sequence[Path], results: Sequence[list[Upload] | Exception]) -> list[Upload]:
+    """Per-file results of a batch: all uploads in order, or the error that describes
+    the failures.
+
+    One file: its error is raised as it is. Several: `UploadError` names every
+    failed file and carries what was uploaded and what failed, so nothing that went
+    up is lost.
     """
     uploaded: list[Upload] = []
     failures: list[tuple[str, Exception]] = []
-    for plan, result in zip(plans, results, strict=True):
+    for path, result in zip(paths, results, strict=True):
         if isinstance(result, Exception):
-            failures.append((str(plan.parts[0].path), result))
+            failures.append((str(path), result))
         else:
             uploaded.extend(result)
     if not failures:
         return uploaded
-    if len(plans) == 1:
+    if len(paths) == 1:
         raise failures[0][1]
-    names = ", ".join(f"{Path(p).name} ({type(e).__name__})" for p, e in failures)
+    names = "; ".join(f"{Path(p).name}: {e}" for p, e in failures)
     raise UploadError(
-        f"{len(failures)} of {len(plans)} uploads failed: {names}",
+        f"{len(failures)} of {len(paths)} uploads failed ({names}); the others are in the session",
         uploaded=uploaded,
         failures=failures,
     ) from failures[0][1]

@@ -31,7 +31,7 @@ from rich.table import Table
 from .. import NemoVideo, NemoVideoError
 from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS, extension
 from ..intents import translate_gui
-from ..workflows.progress import WorkflowProgress
+from ..models.progress import WorkflowProgress
 
 app = typer.Typer(
     name="nemovideo",
@@ -215,7 +215,7 @@ def leaderboard(
                     paths,
                     prompt=prompt,
                     top=top,
-                    layout=layout,
+                    layout="grid" if layout == "grid" else "sequence",
                     orientation="portrait" if portrait else "landscape",
                     output=output,
                     on_progress=display,

@@ -1,22 +1,29 @@
-"""High-level recipes built on the clients: the leaderboard.
+"""High-level recipes built on the clients: the leaderboard's building blocks.
 
-Imported on first use by ``client.leaderboard(...)``; ``import nemovideo`` does not
-load this package.
+``client.leaderboard(...)`` runs the whole recipe; these are its parts, for code
+that wants to check a request before running it or read a ranking from a reply.
 """
 
 from __future__ import annotations
 
-from .leaderboard import DEFAULT_PROMPT, LEADERBOARD_CREDITS, LeaderboardPlan, arun, run
-from .progress import STAGES, WorkflowProgress
-from .ranking import read_ranking
+from .._protocol.leaderboard import (
+    DEFAULT_PROMPT,
+    LEADERBOARD_CREDITS,
+    Layout,
+    LeaderboardPlan,
+    Orientation,
+)
+from .._protocol.progress import STAGES
+from .._protocol.ranking import read_ranking
+from ..models.progress import WorkflowProgress
 
 __all__ = [
     "DEFAULT_PROMPT",
     "LEADERBOARD_CREDITS",
     "STAGES",
+    "Layout",
     "LeaderboardPlan",
+    "Orientation",
     "WorkflowProgress",
-    "arun",
     "read_ranking",
-    "run",
 ]

@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import attrs
 
-__all__ = ["STAGES", "ProgressTracker", "WorkflowProgress"]
+from ..models.progress import WorkflowProgress
+from ..models.render import RenderStatus
+
+__all__ = ["STAGES", "ProgressTracker"]
 
 STAGES: dict[str, tuple[float, float]] = {
     "upload": (0.0, 0.35),
@@ -17,31 +20,12 @@ STAGES: dict[str, tuple[float, float]] = {
 }
 """Each stage's share of the whole bar (start, end)."""
 
-
-@attrs.frozen
-class WorkflowProgress:
-    """Where a workflow is.
-
-    Attributes:
-        stage: ``upload``, ``ranking``, ``rendering`` or ``downloading``.
-        fraction: how far the stage is, 0-1.
-        overall: how far the whole workflow is, 0-1 (only grows; 1.0 at the end).
-        detail: a few words (a file name, the agent's latest text, a render status).
-        file: for uploads, the file this report is about.
-        file_fraction: for uploads, how far that file is.
-    """
-
-    stage: str
-    fraction: float
-    overall: float
-    detail: str | None = None
-    file: str | None = None
-    file_fraction: float | None = None
+_RANKING_EXPECTED_SECONDS = 120.0
 
 
 @attrs.define
 class ProgressTracker:
-    """Turns stage reports into :class:`WorkflowProgress` for one callback (thread-safe)."""
+    """Turns stage reports into `WorkflowProgress` for one callback (thread-safe)."""
 
     callback: Callable[[WorkflowProgress], None] | None = None
     overall: float = 0.0
@@ -79,3 +63,36 @@ class ProgressTracker:
         with self._lock:
             for name, size in sizes.items():
                 self._files.setdefault(name, (0, size))
+
+    def upload_reporter(self, name: str) -> Callable[[int, int], None]:
+        """An ``on_progress`` for the upload of the file ``name``."""
+
+        def report(sent: int, total: int) -> None:
+            self.file_sent(name, sent, total)
+
+        return report
+
+    def turn_reporter(self) -> Callable[[float], None]:
+        """An ``on_still_working`` for the ranking turn."""
+
+        def report(elapsed: float) -> None:
+            fraction = min(0.9, elapsed / _RANKING_EXPECTED_SECONDS)
+            self.report("ranking", fraction, f"still working ({elapsed:.0f} s)")
+
+        return report
+
+    def render_reporter(self) -> Callable[[RenderStatus], None]:
+        """An ``on_progress`` for the render's wait."""
+
+        def report(status: RenderStatus) -> None:
+            self.report("rendering", (status.progress or 0.0) / 100, status.status)
+
+        return report
+
+    def download_reporter(self) -> Callable[[int, int | None], None]:
+        """An ``on_progress`` for the video's download."""
+
+        def report(done: int, total: int | None) -> None:
+            self.report("downloading", done / total if total else 0.0)
+
+        return report

@@ -1,0 +1,89 @@
+"""What the async shell does differently from the sync one, behind a few named helpers.
+
+Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks,
+blocking file work in worker threads, bounded fan-out, and streamed upload bodies.
+The sync twin is ``nemovideo._sync._backend``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from .._io import iter_multipart
+from .._protocol.requests import MultipartPlan
+from .._protocol.timing import Timing
+from .._transport import http_client_options
+
+__all__ = [
+    "Lock",
+    "iter_body",
+    "map_bounded",
+    "new_http_client",
+    "run_blocking",
+    "sleeper",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Lock = anyio.Lock
+"""A lock for tasks (asyncio or trio)."""
+
+
+def sleeper(timing: Timing) -> Callable[[float], Awaitable[None]]:
+    """How to wait: the timing's own (tests), else ``anyio.sleep``."""
+    return timing.async_sleep or anyio.sleep
+
+
+def new_http_client() -> httpx.AsyncClient:
+    """The default connection pool: keepalive on, proxies from the environment kept."""
+    return httpx.AsyncClient(**http_client_options(asynchronous=True))
+
+
+async def run_blocking(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking file work in a worker thread."""
+    return await anyio.to_thread.run_sync(function, *args)
+
+
+async def map_bounded(
+    function: Callable[[T], Awaitable[R]], items: Sequence[T], limit: int
+) -> list[R | Exception]:
+    """``function`` over ``items``, at most ``limit`` at once; results in order, each
+    failure in place of its result (cancellation is not caught)."""
+    results: list[R | Exception] = [ValueError("not run")] * len(items)
+    limiter = anyio.CapacityLimiter(max(1, limit))
+
+    async def one(index: int, item: T) -> None:
+        async with limiter:
+            try:
+                results[index] = await function(item)
+            except Exception as exc:
+                results[index] = exc
+
+    async with anyio.create_task_group() as group:
+        for index, item in enumerate(items):
+            group.start_soon(one, index, item)
+    return results
+
+
+async def iter_body(plan: MultipartPlan) -> AsyncIterator[bytes]:
+    """The multipart body of ``plan``, read from disk in a worker thread, chunk by chunk,
+    reporting progress when the plan has a tracker."""
+    if plan.progress is not None:
+        plan.progress.restart(plan.boundary)
+    chunks = iter_multipart(plan)
+    try:
+        while True:
+            chunk = await anyio.to_thread.run_sync(next, chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+            if plan.progress is not None:
+                plan.progress.advance(plan.boundary, len(chunk))
+    finally:
+        chunks.close()

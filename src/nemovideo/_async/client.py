@@ -1,0 +1,220 @@
+"""The client: settings in, sessions, renders and the leaderboard out.
+
+Only the driver is imported with the client; sessions, renders, the leaderboard and
+the models load on first use, so ``from nemovideo import NemoVideo`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .._config import Settings, resolve_settings
+from .._logging import configure_from_env
+from .._protocol.retry import RetryEvent
+from .._protocol.turn_policy import TurnPolicy
+from .driver import AsyncDriver
+
+if TYPE_CHECKING:
+    from .._protocol.leaderboard import Layout, Orientation
+    from ..models.credits import Credits
+    from ..models.leaderboard import Leaderboard
+    from ..models.progress import WorkflowProgress
+    from .render import AsyncRender
+    from .session import AsyncSession
+
+__all__ = ["AsyncNemoVideo"]
+
+
+class AsyncNemoVideo:
+    """The asynchronous NemoVideo client (asyncio or trio, through anyio).
+
+    Every argument has a default from the environment or the service's documentation;
+    `AsyncNemoVideo()` with nothing set talks to the production API with an anonymous
+    token fetched on first need.
+
+    Args:
+        token: bearer token (``nmv_usr_...``); default ``NEMO_TOKEN``, else an
+            anonymous token (100 credits, 7 days) is fetched on first need.
+        base_url: API base URL; default ``NEMO_API_URL``, else
+            ``https://mega-api-prod.nemovideo.ai``.
+        web_url: web app URL for browser links; default ``NEMO_WEB_URL``, else
+            ``https://nemovideo.com``.
+        client_id: the ``X-Client-Id`` header; default ``NEMO_CLIENT_ID``, else the
+            id kept in ``~/.config/nemovideo/client_id``.
+        skill_source: the ``X-Skill-Source`` header: name your integration (default
+            ``nemovideo-python``).
+        skill_version: the ``X-Skill-Version`` header (default this SDK's version).
+        skill_platform: the ``X-Skill-Platform`` header (default ``SKILL_SOURCE``, else
+            detected from where the SDK is installed, else ``unknown``).
+        http_client: your own ``httpx.AsyncClient`` (proxies, transports, mocks); used
+            for every call, uploads and downloads included. You close it.
+        max_retries: retries of transient failures (default 2).
+        timeout: seconds (or an ``httpx.Timeout``) per request (default 60 s, 10 s to
+            connect).
+        on_retry: called with a [RetryEvent][nemovideo.RetryEvent] before each retry.
+        allow_insecure_http: allow plain ``http://`` to a host other than this machine
+            (the token would travel in clear).
+        turn_policy: limits and recovery schedule of conversation turns (default: the
+            vendor's, see [TurnPolicy][nemovideo.TurnPolicy]).
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        base_url: str | None = None,
+        web_url: str | None = None,
+        client_id: str | None = None,
+        skill_source: str | None = None,
+        skill_version: str | None = None,
+        skill_platform: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        max_retries: int = 2,
+        timeout: float | httpx.Timeout | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        allow_insecure_http: bool = False,
+        turn_policy: TurnPolicy | None = None,
+    ) -> None:
+        configure_from_env()
+        settings = resolve_settings(
+            token=token,
+            base_url=base_url,
+            web_url=web_url,
+            client_id=client_id,
+            skill_source=skill_source,
+            skill_version=skill_version,
+            skill_platform=skill_platform,
+            max_retries=max_retries,
+            timeout=timeout,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._driver = AsyncDriver(
+            settings,
+            http_client=http_client,
+            on_retry=on_retry,
+            turn_policy=turn_policy or TurnPolicy(),
+        )
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved settings (base URL, attribution, retries); never shows the token."""
+        return self._driver.settings
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL."""
+        return self._driver.settings.base_url
+
+    @property
+    def turn_policy(self) -> TurnPolicy:
+        """The default limits and recovery schedule of conversation turns."""
+        return self._driver.turn_policy
+
+    def client_id(self) -> str:
+        """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
+        return self._driver.client_id()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (not those of an ``http_client`` you passed)."""
+        await self._driver.aclose()
+
+    async def __aenter__(self) -> AsyncNemoVideo:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def credits(self) -> Credits:
+        """The account's credit balance: available, frozen by running work, total."""
+        from .._protocol import endpoints
+
+        return await self._driver.call(endpoints.credits)
+
+    async def create_session(
+        self, language: str | None = "en", task_name: str = "project"
+    ) -> AsyncSession:
+        """Start a new editing session.
+
+        Args:
+            language: the agent's language, e.g. ``"en"`` or ``"zh-CN"`` (``None``: the
+                service's default).
+            task_name: the project's name on the service.
+        """
+        from .session import AsyncSession
+
+        return await AsyncSession.create(self._driver, language=language, task_name=task_name)
+
+    def session(self, session_id: str, task_id: str | None = None) -> AsyncSession:
+        """Re-attach to an existing session by id (no request is made)."""
+        from .session import AsyncSession
+
+        return AsyncSession(self._driver, session_id, task_id)
+
+    def render(self, render_id: str, *, session_id: str) -> AsyncRender:
+        """Re-attach to a render by id, e.g. after a restart (no request is made)."""
+        from .._protocol.render import RenderJob
+        from .render import AsyncRender
+
+        return AsyncRender(self._driver, RenderJob(id=render_id, session_id=session_id))
+
+    async def leaderboard(
+        self,
+        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        *,
+        prompt: str | None = None,
+        top: int = 5,
+        layout: Layout = "sequence",
+        orientation: Orientation = "landscape",
+        output: str | os.PathLike[str] = "leaderboard.mp4",
+        concurrency: int = 4,
+        on_progress: Callable[[WorkflowProgress], None] | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Leaderboard:
+        """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
+
+        Checks the credit balance first (a ranking turn costs about 50 credits),
+        creates a session, uploads the clips, asks the agent, reads the ranking,
+        exports at 1920x1080 (1080x1920 for portrait) and downloads to ``output``.
+
+        Args:
+            clips: the video files to rank.
+            prompt: what to ask (default: rank by engagement score and show the top
+                performers).
+            top: how many clips the video shows (default 5).
+            layout: ``"sequence"`` (one after another) or ``"grid"`` (the top four
+                side by side).
+            orientation: ``"landscape"`` (1920x1080) or ``"portrait"`` (1080x1920).
+            output: the MP4 to write, or an existing folder.
+            concurrency: how many clips upload at once (default 4).
+            on_progress: called with one stream of
+                [WorkflowProgress][nemovideo.WorkflowProgress] (upload, ranking,
+                rendering, downloading).
+            on_text: called with the agent's text as it streams.
+
+        Raises:
+            InsufficientCreditsError: the balance cannot cover the ranking turn
+                (nothing was spent).
+            RankingNotFoundError: the agent's answer held no ranking.
+        """
+        from .._protocol.leaderboard import LeaderboardPlan
+        from .leaderboard import run_leaderboard
+
+        plan = LeaderboardPlan.make(
+            clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
+        )
+        return await run_leaderboard(
+            self._driver, plan, concurrency=concurrency, on_progress=on_progress, on_text=on_text
+        )

@@ -1,0 +1,171 @@
+"""The driver: performs what the pure flows of ``nemovideo._protocol`` decide.
+
+Sessions, renders and turns reach the service only through the driver, `AsyncDriver`: it
+runs flows (`AsyncDriver.call`), holds the settings, the token and the default turn
+policy, keeps the registry of running turns, and owns the HTTP connections.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
+
+import httpx
+
+from .._config import Settings, load_or_create_client_id
+from .._io import TempFileSink
+from .._protocol import transfer
+from .._protocol.auth import TokenState
+from .._protocol.calls import CallContext, is_event_stream, token_step
+from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
+from .._protocol.registry import TurnRegistry
+from .._protocol.retry import RetryHook
+from .._protocol.timing import current_timing
+from .._protocol.turn_policy import TurnPolicy
+from .._transport import request_options
+from . import _backend as backend
+
+__all__ = ["AsyncDriver"]
+
+P = ParamSpec("P")
+
+
+class AsyncDriver:
+    """The one object a client's sessions, renders and turns use to reach the service.
+
+    Args:
+        settings: the resolved settings.
+        http_client: the caller's ``httpx.AsyncClient``, or ``None`` for the SDK's own.
+        on_retry: called before each retry.
+        turn_policy: the default limits of conversation turns.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.AsyncClient | None,
+        on_retry: RetryHook | None,
+        turn_policy: TurnPolicy,
+    ) -> None:
+        timing = current_timing()
+        tokens = TokenState(token=settings.token, user_supplied=settings.token is not None)
+        self.context = CallContext(
+            settings=settings, tokens=tokens, on_retry=on_retry, clock=timing.clock
+        )
+        self.turn_policy = turn_policy
+        self.turns = TurnRegistry()
+        self._owns_http = http_client is None
+        self._http = http_client or backend.new_http_client()
+        self._sleep = backend.sleeper(timing)
+        self._token_lock = backend.Lock()
+        self._client_id = settings.client_id
+        self._client_id_lock = threading.Lock()
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved settings (never shows the token)."""
+        return self.context.settings
+
+    def clock(self) -> float:
+        """The monotonic clock that timeouts are measured with."""
+        return self.context.clock()
+
+    def client_id(self) -> str:
+        """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
+        with self._client_id_lock:
+            if self._client_id is None:
+                self._client_id = load_or_create_client_id(os.environ)
+            return self._client_id
+
+    async def aclose(self) -> None:
+        """Close the connections (not those of an ``http_client`` the caller passed)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def call(
+        self,
+        flow: Callable[Concatenate[CallContext, P], Flow[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run ``flow(context, *args, **kwargs)`` to its end and return its value."""
+        return await self.run(flow(self.context, *args, **kwargs))
+
+    async def run(self, flow: Flow[T]) -> T:
+        """Perform the operations of ``flow`` until it returns."""
+        try:
+            op = next(flow)
+            while True:
+                try:
+                    result = await self._perform(op)
+                except Exception as exc:
+                    op = flow.throw(exc)
+                else:
+                    op = flow.send(result)
+        except StopIteration as stop:
+            value: T = stop.value
+            return value
+        finally:
+            flow.close()
+
+    async def _perform(self, op: Op) -> Any:
+        if isinstance(op, Send):
+            plan = op.spec.multipart
+            body = backend.iter_body(plan) if plan is not None else None
+            return await self._http.send(self._request(op, body), follow_redirects=False)
+        if isinstance(op, OpenStream):
+            response = await self._http.send(
+                self._request(op, None), stream=True, follow_redirects=False
+            )
+            if not is_event_stream(response):
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+            return response
+        if isinstance(op, Sleep):
+            return await self._sleep(op.seconds)
+        if isinstance(op, GetToken):
+            return await self._token(op.stale)
+        return await self._download(op)
+
+    def _request(self, op: Send | OpenStream | Download, body: Any) -> httpx.Request:
+        options = request_options(op.spec, body, self.context.settings.timeout)
+        return self._http.build_request(**options)
+
+    async def _token(self, stale: str | None) -> str:
+        known = self.context.tokens.usable(stale)
+        if known is not None:  # the common case needs no lock
+            return known
+        async with self._token_lock:
+            step = token_step(self.context, stale, self.client_id)
+            return step if isinstance(step, str) else await self.run(step)
+
+    async def _download(self, op: Download) -> transfer.DownloadOutcome:
+        response = await self._http.send(
+            self._request(op, None), stream=True, follow_redirects=False
+        )
+        try:
+            if response.status_code >= 300:
+                await response.aread()
+            outcome = transfer.inspect_response(response)
+            if outcome is not None:
+                return outcome
+            sink = await backend.run_blocking(
+                TempFileSink, op.target, transfer.expected_size(response)
+            )
+            try:
+                async for chunk in response.aiter_bytes():
+                    await backend.run_blocking(sink.write, chunk)
+                    if op.on_progress is not None:
+                        op.on_progress(sink.written, sink.expected)
+                await backend.run_blocking(sink.commit)
+            except BaseException:
+                sink.abort()
+                raise
+        finally:
+            await response.aclose()
+        return transfer.DownloadOutcome(path=op.target, size=sink.written)

@@ -1,0 +1,104 @@
+"""A render job handle: status, wait, download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .._protocol import download as dl
+from .._protocol import render as rendering
+from ..models.render import RenderStatus
+from .driver import AsyncDriver
+
+__all__ = ["AsyncRender"]
+
+
+class AsyncRender:
+    """A render of a session's timeline. Get one from
+    [AsyncSession.export][nemovideo.AsyncSession.export], or re-attach to one by id
+    with [AsyncNemoVideo.render][nemovideo.AsyncNemoVideo.render].
+
+    Its ``id`` changes if a failed render is resubmitted.
+    """
+
+    def __init__(self, driver: AsyncDriver, job: rendering.RenderJob) -> None:
+        self._driver = driver
+        self._job = job
+
+    @property
+    def id(self) -> str:
+        """The current render id."""
+        return self._job.id
+
+    @property
+    def session_id(self) -> str:
+        """The session it renders."""
+        return self._job.session_id
+
+    @property
+    def last_status(self) -> RenderStatus | None:
+        """The last status read, if any."""
+        return self._job.last_status
+
+    @property
+    def video_path(self) -> Path | None:
+        """Where [download][nemovideo.AsyncRender.download] wrote the video, once it has."""
+        return self._job.downloaded
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(id={self.id!r}, session_id={self.session_id!r})"
+
+    def _repr_html_(self) -> str:
+        return self._job.html()
+
+    async def status(self) -> RenderStatus:
+        """Read the render's status once."""
+        return await self._driver.call(rendering.status, self._job)
+
+    async def wait(
+        self,
+        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: Callable[[RenderStatus], None] | None = None,
+    ) -> RenderStatus:
+        """Poll until the render completes; a failed render is resubmitted once.
+
+        Args:
+            timeout: seconds to wait in all (default 600).
+            poll_interval: seconds between polls; default 2 s growing 1.5x to 15 s.
+            on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
+
+        Raises:
+            RenderFailedError: it failed twice (the render id and last status attached).
+            RenderTimeoutError: ``timeout`` passed first; resume later by id.
+        """
+        return await self._driver.call(
+            rendering.wait,
+            self._job,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    async def download(
+        self,
+        path: str | Path,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        *,
+        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+    ) -> Path:
+        """Wait if needed, then download the video to ``path`` (a file, or a folder for
+        ``<render id>.mp4``).
+
+        The file appears only when complete; on failure nothing is left behind. The
+        bearer token never goes to the storage host the video is served from.
+
+        Args:
+            path: the file to write, or an existing folder.
+            on_progress: called with ``(bytes written, total bytes or None)``.
+            timeout: seconds to wait for the render first, if it is not done (default 600).
+        """
+        target = dl.target_path(path, self._job.id)
+        return await self._driver.call(
+            rendering.fetch, self._job, target, on_progress, timeout=timeout
+        )

@@ -1,0 +1,177 @@
+"""An editing session handle: uploads, state, conversation, export."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from .._protocol import endpoints, uploads
+from .._protocol import render as rendering
+from .._protocol import turn as turns
+from .._protocol.requests import MultipartPlan
+from .._protocol.turn_policy import TurnPolicy
+from ..models.changes import Change
+from ..models.state import SessionState
+from ..models.upload import Upload
+from . import _backend as backend
+from .driver import AsyncDriver
+from .render import AsyncRender
+from .turn import AsyncTurn
+
+__all__ = ["AsyncSession"]
+
+
+class AsyncSession:
+    """An editing session on the service: its media, its timeline, its conversation.
+
+    Make one with [AsyncNemoVideo.create_session][nemovideo.AsyncNemoVideo.create_session]
+    or re-attach to one by id with [AsyncNemoVideo.session][nemovideo.AsyncNemoVideo.session].
+
+    Attributes:
+        session_id: the session's id.
+        task_id: the project (task) it belongs to, when known.
+    """
+
+    def __init__(self, driver: AsyncDriver, session_id: str, task_id: str | None) -> None:
+        self._driver = driver
+        self.session_id = session_id
+        self.task_id = task_id
+
+    @classmethod
+    async def create(
+        cls, driver: AsyncDriver, *, language: str | None, task_name: str
+    ) -> AsyncSession:
+        """Start a new session on the service."""
+        ids = await driver.call(endpoints.create_session, task_name=task_name, language=language)
+        return cls(driver, ids["session_id"], ids["task_id"] or None)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(session_id={self.session_id!r}, task_id={self.task_id!r})"
+
+    async def state(self) -> SessionState:
+        """The session's latest state: the timeline draft, the media, the canvas."""
+        return await self._driver.call(endpoints.state, self.session_id)
+
+    async def upload(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        on_progress: Callable[[int, int], None] | None = None,
+        *,
+        concurrency: int = 4,
+    ) -> list[Upload]:
+        """Upload local files, streamed from disk, up to ``concurrency`` at once.
+
+        Every file is checked first (type, size, existence); if one is bad nothing is
+        sent. When some files of a batch fail, [UploadError][nemovideo.UploadError]
+        names them and carries the uploads that went through.
+
+        Args:
+            paths: a file, or several.
+            on_progress: called with ``(bytes sent, total bytes)`` of the whole batch.
+            concurrency: how many files go up at once (default 4).
+        """
+        plans = uploads.with_progress(uploads.plan_batch(paths), on_progress)
+
+        async def one(plan: MultipartPlan) -> list[Upload]:
+            return await self._driver.call(endpoints.upload_files, self.session_id, plan)
+
+        results = await backend.map_bounded(one, plans, concurrency)
+        return uploads.combine([plan.parts[0].path for plan in plans], results)
+
+    async def upload_urls(self, urls: list[str]) -> list[Upload]:
+        """Have the service fetch media from ``http(s)`` URLs."""
+        return await self._driver.call(endpoints.upload_urls, self.session_id, urls)
+
+    async def export(self, quality: str = "high", format: str = "mp4") -> AsyncRender:
+        """Start a render of the current timeline and return its handle.
+
+        Reads the state first and refuses, sending nothing, when no track has a
+        segment yet ([NotReadyError][nemovideo.NotReadyError]). Export costs no credits.
+        """
+        output = {"format": format, "quality": quality}
+        job = await self._driver.call(rendering.export, self.session_id, output)
+        return AsyncRender(self._driver, job)
+
+    async def send(
+        self,
+        text: str,
+        *,
+        policy: TurnPolicy | None = None,
+        on_still_working: Callable[[float], None] | None = None,
+    ) -> AsyncTurn:
+        """Send ``text`` to the agent, once, and return the running turn.
+
+        The message is sent before this returns and is never sent again by the SDK:
+        a dropped stream is recovered by reading the state. Use the turn as a context
+        manager; iterate it for events as they arrive, or call ``result()`` for the
+        [Reply][nemovideo.Reply]:
+
+            async with await session.send("add a title 'Summer Sale'") as turn:
+                async for event in turn:
+                    print(event)
+                reply = await turn.result()
+
+        Args:
+            text: the message.
+            policy: limits and recovery schedule of this turn (default: the client's).
+            on_still_working: called with the seconds elapsed, every
+                ``policy.still_working_every`` seconds of a long turn.
+
+        Raises:
+            TurnInProgressError: another turn on this session is still running
+                (nothing was sent).
+        """
+        chosen = policy or self._driver.turn_policy
+        self._driver.turns.claim(self.session_id)
+        try:
+            before, response = await self._driver.call(
+                turns.open_flow, self.session_id, text, chosen
+            )
+        except BaseException:
+            self._driver.turns.release(self.session_id)
+            raise
+        machine = turns.TurnMachine(chosen, self._driver.clock(), on_still_working)
+        return AsyncTurn(self._driver, self.session_id, before, response, machine)
+
+    async def wait_until_settled(
+        self,
+        *,
+        since: SessionState | None = None,
+        interval: float = 5.0,
+        stable_reads: int = 2,
+        timeout: float = 180.0,
+    ) -> list[Change]:
+        """Poll the state until the draft stops changing; returns what changed.
+
+        After a generation turn the service keeps adding music and a title for a
+        while (two-stage generation). Pass ``since=reply.state_after`` to get what
+        the second stage added.
+
+        Args:
+            since: the state to compare with (default: the first state read).
+            interval: seconds between reads (default 5).
+            stable_reads: reads in a row with the same draft that count as settled (default 2).
+            timeout: seconds before giving up (default 180).
+
+        Raises:
+            NotSettledError: the draft was still changing after ``timeout`` seconds.
+        """
+        return await self._driver.call(
+            turns.settle_flow,
+            self.session_id,
+            since=since,
+            interval=interval,
+            stable_reads=stable_reads,
+            timeout=timeout,
+        )
+
+    async def browser_url(self) -> str:
+        """A link that opens this project in the web app.
+
+        It carries a short-lived claim token, never the bearer token. Treat it as a
+        secret all the same: whoever has it can open the project.
+        """
+        claim = await self._driver.call(
+            endpoints.claim_token, session_id=self.session_id, task_id=self.task_id
+        )
+        return endpoints.browser_url(self._driver.context, claim)

@@ -1,0 +1,128 @@
+"""A running conversation turn: a thin shell over ``nemovideo._protocol.turn``.
+
+A turn is an iterator of events and a context manager that closes the connection
+when left early. ``result()`` reads what is left and gives the
+[Reply][nemovideo.Reply]. Breaking out of a loop does not close the stream;
+leaving the ``with`` block does.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from .._protocol.turn import TurnMachine
+from ..errors import TurnError
+from ..models.events import AgentEvent
+from ..models.reply import Reply
+from ..models.state import SessionState
+from .driver import AsyncDriver
+
+__all__ = ["AsyncTurn"]
+
+
+class AsyncTurn:
+    """A running conversation turn. Get one from
+    [AsyncSession.send][nemovideo.AsyncSession.send].
+
+    Iterate it for [AgentEvent][nemovideo.AgentEvent]s as they arrive; partial text
+    events come first and the final one repeats the whole text. When the stream
+    ends (or drops, or the agent crashes) the turn reads the state and lists what
+    changed.
+
+    Attributes:
+        session_id: the session the turn runs on.
+        state_before: the session's state read just before the message was sent.
+    """
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        session_id: str,
+        before: SessionState,
+        response: httpx.Response,
+        machine: TurnMachine,
+    ) -> None:
+        self._driver = driver
+        self.session_id = session_id
+        self.state_before = before
+        self._response = response
+        self._chunks = response.aiter_bytes()
+        self._machine = machine
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(session_id={self.session_id!r}, ended={self.ended})"
+
+    @property
+    def ended(self) -> bool:
+        """Whether the turn is over (its reply or its error is known)."""
+        return self._machine.ended
+
+    async def __aenter__(self) -> AsyncTurn:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __aiter__(self) -> AsyncTurn:
+        return self
+
+    async def __anext__(self) -> AgentEvent:
+        machine = self._machine
+        while True:
+            event = machine.next_event()
+            if event is not None:
+                return event
+            if machine.ended:
+                if machine.error is not None:
+                    raise machine.error
+                raise StopAsyncIteration
+            await self._pull()
+
+    async def result(self) -> Reply:
+        """Read the rest of the turn and return its [Reply][nemovideo.Reply].
+
+        Raises the [TurnError][nemovideo.TurnError] that ended the turn, if one did
+        ([AgentError][nemovideo.AgentError], [TurnTimeoutError][nemovideo.TurnTimeoutError],
+        [TurnLostError][nemovideo.TurnLostError]); each carries the partial reply.
+        """
+        async for _ in self:
+            pass
+        return self._machine.outcome()
+
+    async def aclose(self) -> None:
+        """Close the connection (the turn may go on on the server) and free the session."""
+        if not self._closed:
+            self._closed = True
+            await self._response.aclose()
+            self._driver.turns.release(self.session_id)
+
+    async def _pull(self) -> None:
+        read: bytes | httpx.TransportError | None
+        try:
+            read = await anext(self._chunks, None)
+        except httpx.TransportError as error:
+            read = error
+        try:
+            over = self._machine.take(read, self._driver.clock())
+        except BaseException:
+            await self.aclose()
+            raise
+        if over:
+            await self._response.aclose()
+            try:
+                flow = self._machine.finish(
+                    self._driver.context, self.session_id, self.state_before
+                )
+                self._machine.done(await self._driver.run(flow), None)
+            except TurnError as error:
+                self._machine.done(None, error)
+            finally:
+                await self.aclose()

@@ -1,0 +1,83 @@
+"""What the sync shell does differently from the async one, behind a few named helpers.
+
+Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks,
+blocking file work, bounded fan-out on threads, and streamed upload bodies. The
+async twin is ``nemovideo._async._backend``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from .._io import iter_multipart
+from .._protocol.requests import MultipartPlan
+from .._protocol.timing import Timing
+from .._transport import http_client_options
+
+__all__ = [
+    "Lock",
+    "iter_body",
+    "map_bounded",
+    "new_http_client",
+    "run_blocking",
+    "sleeper",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Lock = threading.Lock
+"""A lock for threads."""
+
+
+def sleeper(timing: Timing) -> Callable[[float], None]:
+    """How to wait: the timing's own (tests), else ``time.sleep``."""
+    return timing.sleep or time.sleep
+
+
+def new_http_client() -> httpx.Client:
+    """The default connection pool: keepalive on, proxies from the environment kept."""
+    return httpx.Client(**http_client_options(asynchronous=False))
+
+
+def run_blocking(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking file work (here, in the calling thread)."""
+    return function(*args)
+
+
+def map_bounded(function: Callable[[T], R], items: Sequence[T], limit: int) -> list[R | Exception]:
+    """``function`` over ``items``, at most ``limit`` at once in threads; results in
+    order, each failure in place of its result."""
+
+    def one(item: T) -> R | Exception:
+        try:
+            return function(item)
+        except Exception as exc:
+            return exc
+
+    if len(items) <= 1:
+        return [one(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor  # loaded on first fan-out only
+
+    with ThreadPoolExecutor(max_workers=max(1, min(limit, len(items)))) as pool:
+        return list(pool.map(one, items))
+
+
+def iter_body(plan: MultipartPlan) -> Iterator[bytes]:
+    """The multipart body of ``plan``, read from disk chunk by chunk, reporting progress
+    when the plan has a tracker."""
+    if plan.progress is not None:
+        plan.progress.restart(plan.boundary)
+    chunks = iter_multipart(plan)
+    try:
+        for chunk in chunks:
+            yield chunk
+            if plan.progress is not None:
+                plan.progress.advance(plan.boundary, len(chunk))
+    finally:
+        chunks.close()
