@@ -9,8 +9,8 @@ from pathlib import Path
 import av
 import pytest
 
-from nemovideo.emulator.agent import leaderboard_draft, rank_clips
 from nemovideo.emulator.analysis import WEIGHTS, analyse
+from nemovideo.emulator.leaderboard import leaderboard_draft, rank_clips
 from nemovideo.emulator.render import render_draft
 from nemovideo.emulator.samples import ClipStyle, make_clip, make_clips
 

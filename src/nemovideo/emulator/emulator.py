@@ -16,9 +16,9 @@ from typing import Any
 
 import attrs
 
-from .agent import TurnOptions
 from .config import EmulatorConfig
 from .faults import Fault, FaultTable
+from .script import TurnOptions
 from .state import Store, User
 
 __all__ = ["Emulator", "ReceivedRequest"]
@@ -124,7 +124,7 @@ class Emulator:
         self.faults.clear()
 
     def script_next_turn(self, **options: Any) -> TurnOptions:
-        """Shape the next conversation turn (see :class:`~nemovideo.emulator.agent.TurnOptions`):
+        """Shape the next conversation turn (see :class:`~nemovideo.emulator.TurnOptions`):
         ``silent``, ``heartbeat_every``, ``think_seconds``, ``pause``, ``drop``, ``crash``..."""
         scripted = TurnOptions(**options)
         with self._lock:

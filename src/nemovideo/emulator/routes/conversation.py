@@ -17,11 +17,12 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from ..agent import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript, needs_analysis, plan_turn
+from ..agent import needs_analysis, plan_turn
 from ..analysis import analyse
 from ..emulator import Emulator
 from ..http import DroppedConnection, authorize, emulator_of, fail, json_body, session_missing
 from ..render import source_path
+from ..script import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript
 from ..state import SessionRecord, User
 
 __all__ = ["run_sse"]
