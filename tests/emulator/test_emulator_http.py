@@ -169,16 +169,14 @@ def submit(
     return api.post("/api/render/proxy/lambda", json=body, headers=auth)
 
 
-def wait_render(api: httpx.Client, auth: dict[str, str], render_id: str) -> dict[str, Any]:
-    for _ in range(100):
-        answer: dict[str, Any] = api.get(
-            f"/api/render/proxy/lambda/{render_id}", headers=auth
-        ).json()
-        status = answer.get("data", answer)["status"]
-        if status in {"completed", "failed"}:
-            return answer
-        time.sleep(0.05)
-    raise AssertionError("render did not finish")
+def finished_render(
+    api: httpx.Client, world: Emulator, auth: dict[str, str], render_id: str
+) -> dict[str, Any]:
+    """The E9 answer of a render, read once after the emulator says it is finished."""
+    status = world.wait_for_render(render_id, timeout=120)
+    answer: dict[str, Any] = api.get(f"/api/render/proxy/lambda/{render_id}", headers=auth).json()
+    assert answer.get("data", answer)["status"] == status
+    return answer
 
 
 @pytest.mark.parametrize("shape", ["a", "b", "c"])
@@ -191,7 +189,7 @@ def test_render_lifecycle_in_each_shape(api: httpx.Client, world: Emulator, shap
         "success": True,
         "data": {"id": f"render_{shape}", "status": "pending", "progress": 0},
     }
-    answer = wait_render(api, auth, f"render_{shape}")
+    answer = finished_render(api, world, auth, f"render_{shape}")
     if shape == "a":
         url = answer["data"]["outputUrl"]
         assert answer["data"]["progress"] == 100
@@ -214,7 +212,7 @@ def test_render_is_a_real_mp4(api: httpx.Client, world: Emulator, tmp_path: Path
     world.configure(render_seconds=0)
     auth = token(api)
     submit(api, auth, new_session(api, auth), "render_real")
-    wait_render(api, auth, "render_real")
+    finished_render(api, world, auth, "render_real")
     out = tmp_path / "out.mp4"
     out.write_bytes(api.get("/api/render/proxy/render_real/download", headers=auth).content)
     with av.open(str(out)) as container:
@@ -241,9 +239,33 @@ def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> Non
     world.configure(export_blocked=False, render_seconds=0)
     world.fail_next_renders(1)
     submit(api, auth, session_id, "r5")
-    assert wait_render(api, auth, "r5")["data"]["status"] == "failed"
+    assert finished_render(api, world, auth, "r5")["data"]["status"] == "failed"
     submit(api, auth, session_id, "r6")
-    assert wait_render(api, auth, "r6")["data"]["status"] == "completed"
+    assert finished_render(api, world, auth, "r6")["data"]["status"] == "completed"
+
+
+def test_waiting_for_a_render(api: httpx.Client, world: Emulator) -> None:
+    auth = token(api)
+    session_id = new_session(api, auth)
+    with pytest.raises(KeyError):
+        world.wait_for_render("never-submitted", timeout=0)
+    world.configure(video_renderer="placeholder", render_seconds=3600)
+    submit(api, auth, session_id, "slow")
+    with pytest.raises(TimeoutError):
+        world.wait_for_render("slow", timeout=0)
+    slow = api.get("/api/render/proxy/lambda/slow", headers=auth).json()["data"]
+    assert slow["status"] in {"pending", "processing"}
+    world.configure(render_seconds=0.2)
+    submit(api, auth, session_id, "placeholder")
+    assert world.wait_for_render("placeholder") == "completed"
+    assert finished_render(api, world, auth, "placeholder")["data"]["progress"] == 100
+    world.configure(video_renderer="real")
+    world.fail_next_renders(1)
+    submit(api, auth, session_id, "real-failed")
+    assert world.wait_for_render("real-failed") == "failed"
+    submit(api, auth, session_id, "real")
+    assert world.wait_for_render("real", timeout=120) == "completed"
+    assert api.get("/api/render/proxy/real/download", headers=auth).content[4:8] == b"ftyp"
 
 
 def test_faults_status_code_body_times_and_delay(api: httpx.Client, world: Emulator) -> None:

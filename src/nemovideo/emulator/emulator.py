@@ -212,6 +212,21 @@ class Emulator:
         with self.store.lock:
             return copy.deepcopy(self.store.sessions[session_id].state())
 
+    def wait_for_render(self, render_id: str, timeout: float = 60.0) -> str:
+        """Block until a submitted render is ``completed`` or ``failed``; that status.
+
+        A real render signals its end; a placeholder render ends ``render_seconds`` after
+        its submission. Tests wait here instead of polling against the clock. Raises
+        ``KeyError`` for an unknown render, ``TimeoutError`` after ``timeout`` seconds.
+        """
+        with self.store.lock:
+            job = self.store.renders.get(render_id)
+        if job is None:
+            raise KeyError(f"no render {render_id}")
+        if not job.wait(timeout):
+            raise TimeoutError(f"render {render_id} is not finished after {timeout:g} s")
+        return job.status()[0]
+
     def fail_next_renders(self, count: int = 1) -> None:
         """The next ``count`` submitted renders end as ``failed``."""
         with self.store.lock:
