@@ -218,8 +218,51 @@ def test_render_is_a_real_mp4(api: httpx.Client, world: Emulator, tmp_path: Path
     with av.open(str(out)) as container:
         assert container.streams.video[0].codec_context.name == "h264"
         assert container.streams.audio[0].codec_context.name == "aac"
-        assert container.streams.video[0].codec_context.width == 1920
+        video = container.streams.video[0].codec_context
+        assert (video.width, video.height) == (1920, 1080)
         assert container.streams.video[0].frames == 30
+
+
+def rendered(
+    api: httpx.Client, world: Emulator, auth: dict[str, str], render_id: str, draft: Any
+) -> bytes:
+    """The MP4 of ``draft``, rendered for a new session of ``auth``'s user."""
+    body = {"id": render_id, "sessionId": new_session(api, auth), "draft": draft}
+    assert api.post("/api/render/proxy/lambda", json=body, headers=auth).is_success
+    assert world.wait_for_render(render_id, timeout=120) == "completed"
+    return api.get(f"/api/render/proxy/{render_id}/download", headers=auth).content
+
+
+def test_render_scale_shrinks_the_mp4_not_the_draft(
+    api: httpx.Client, world: Emulator, tmp_path: Path
+) -> None:
+    assert world.config.render_scale == 1.0
+    auth = token(api)
+    portrait = {**READY, "m": {"width": 1080, "height": 1920}}
+    full = rendered(api, world, auth, "full", portrait)
+    world.configure(render_scale=0.25)
+    small = rendered(api, world, auth, "small", portrait)
+    assert len(small) < len(full)
+    sizes = []
+    for name, content in (("full.mp4", full), ("small.mp4", small)):
+        (tmp_path / name).write_bytes(content)
+        with av.open(str(tmp_path / name)) as container:
+            video = container.streams.video[0]
+            assert video.codec_context.name == "h264"
+            assert container.streams.audio[0].codec_context.name == "aac"
+            assert len(list(container.decode(video))) == 30
+            sizes.append((video.codec_context.width, video.codec_context.height))
+    assert sizes == [(1080, 1920), (270, 480)]
+    status = api.get("/api/render/proxy/lambda/small", headers=auth).json()["data"]
+    assert status["status"] == "completed"
+    assert world.store.renders["small"].draft == portrait, "the draft keeps the asked size"
+
+
+@pytest.mark.parametrize("scale", [0, -0.5, 1.5, float("nan"), True, "half"])
+def test_render_scale_must_be_a_fraction(world: Emulator, scale: Any) -> None:
+    with pytest.raises(ValueError, match="render_scale"):
+        world.configure(render_scale=scale)
+    assert world.config.render_scale == 1.0
 
 
 def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> None:
@@ -318,6 +361,7 @@ def test_control_routes(api: httpx.Client, world: Emulator) -> None:
     assert api.post("/_emulator/config", json={"render_shape": "c"}).json() == {"ok": True}
     assert world.config.render_shape == "c"
     assert api.post("/_emulator/config", json={"nope": 1}).status_code == 400
+    assert api.post("/_emulator/config", json={"render_scale": 0}).status_code == 400
     api.post("/_emulator/faults", json={"path": "/credits", "status": 500})
     assert world.faults.armed
     api.delete("/_emulator/faults")

@@ -46,6 +46,7 @@ class RenderJob:
         seconds: placeholder renderer: the time from submission to the end;
             ``None``: the real renderer.
         fail: the render ends as ``failed`` (armed by a test).
+        scale: real renderer: the fraction of the draft's size to render at.
         path: the finished MP4, once written.
         completed_at: when the MP4 was written (``time.time()``).
         frames_done: real renderer: frames encoded so far.
@@ -62,6 +63,7 @@ class RenderJob:
     duration_s: float
     seconds: float | None = None
     fail: bool = False
+    scale: float = 1.0
     path: Path | None = None
     completed_at: float | None = None
     frames_done: int = 0
@@ -129,7 +131,7 @@ def render_in_background(job: RenderJob, folder: Path) -> None:
 
     def work() -> None:
         try:
-            render_draft(job.draft, partial, folder / "uploads", on_frame=progress)
+            render_draft(job.draft, partial, folder / "uploads", on_frame=progress, scale=job.scale)
             partial.replace(target)
             job.path, job.completed_at = target, time.time()
         except Exception as exc:  # a bad draft fails the render, as on the service

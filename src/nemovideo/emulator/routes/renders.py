@@ -66,6 +66,7 @@ async def submit_render(request: Request) -> Response:
             seconds,
             seconds=config.render_seconds if config.video_renderer == "placeholder" else None,
             fail=fail_it,
+            scale=config.render_scale,
         )
         emulator.store.renders[render_id] = job
     if job.real:
