@@ -302,7 +302,7 @@ def test_waiting_for_a_render(api: httpx.Client, world: Emulator) -> None:
     submit(api, auth, session_id, "placeholder")
     assert world.wait_for_render("placeholder") == "completed"
     assert finished_render(api, world, auth, "placeholder")["data"]["progress"] == 100
-    world.configure(video_renderer="real")
+    world.configure(video_renderer="real", render_scale=0.1)
     world.fail_next_renders(1)
     submit(api, auth, session_id, "real-failed")
     assert world.wait_for_render("real-failed") == "failed"
