@@ -11,7 +11,8 @@ import pytest
 
 from nemovideo import Draft
 from nemovideo.emulator import Emulator, RunningEmulator
-from nemovideo.emulator.agent import Apply, Beat, Drop, Emit, Pause, TurnOptions, plan_turn
+from nemovideo.emulator.agent import plan_turn
+from nemovideo.emulator.script import Apply, Beat, Drop, Emit, Pause, TurnOptions
 
 EMPTY: dict[str, Any] = {"draft": {"t": [], "d": 0, "m": {"width": 1920, "height": 1080}}}
 

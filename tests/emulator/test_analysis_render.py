@@ -9,8 +9,8 @@ from pathlib import Path
 import av
 import pytest
 
-from nemovideo.emulator.agent import leaderboard_draft, rank_clips
 from nemovideo.emulator.analysis import WEIGHTS, analyse
+from nemovideo.emulator.leaderboard import leaderboard_draft, rank_clips
 from nemovideo.emulator.render import render_draft
 from nemovideo.emulator.samples import ClipStyle, make_clip, make_clips
 
@@ -119,3 +119,11 @@ def test_a_leaderboard_renders_at_its_size_and_length(
         pictures = [f.to_ndarray(format="rgb24") for f in container.decode(video)]
     title, clip = pictures[15], pictures[-5]
     assert title.mean() < clip.mean(), "a dark title card, then the clips"
+
+
+@pytest.mark.parametrize("scale", [0, 1.01])
+def test_the_renderer_refuses_a_scale_outside_0_to_1(tmp_path: Path, scale: float) -> None:
+    draft = {"t": [{"tt": 7, "sg": [{"tx": "x", "s": 0, "d": 100}]}], "d": 100}
+    with pytest.raises(ValueError, match="scale"):
+        render_draft(draft, tmp_path / "out.mp4", tmp_path, scale=scale)
+    assert not (tmp_path / "out.mp4").exists()

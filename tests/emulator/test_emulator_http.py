@@ -169,16 +169,14 @@ def submit(
     return api.post("/api/render/proxy/lambda", json=body, headers=auth)
 
 
-def wait_render(api: httpx.Client, auth: dict[str, str], render_id: str) -> dict[str, Any]:
-    for _ in range(100):
-        answer: dict[str, Any] = api.get(
-            f"/api/render/proxy/lambda/{render_id}", headers=auth
-        ).json()
-        status = answer.get("data", answer)["status"]
-        if status in {"completed", "failed"}:
-            return answer
-        time.sleep(0.05)
-    raise AssertionError("render did not finish")
+def finished_render(
+    api: httpx.Client, world: Emulator, auth: dict[str, str], render_id: str
+) -> dict[str, Any]:
+    """The E9 answer of a render, read once after the emulator says it is finished."""
+    status = world.wait_for_render(render_id, timeout=120)
+    answer: dict[str, Any] = api.get(f"/api/render/proxy/lambda/{render_id}", headers=auth).json()
+    assert answer.get("data", answer)["status"] == status
+    return answer
 
 
 @pytest.mark.parametrize("shape", ["a", "b", "c"])
@@ -191,7 +189,7 @@ def test_render_lifecycle_in_each_shape(api: httpx.Client, world: Emulator, shap
         "success": True,
         "data": {"id": f"render_{shape}", "status": "pending", "progress": 0},
     }
-    answer = wait_render(api, auth, f"render_{shape}")
+    answer = finished_render(api, world, auth, f"render_{shape}")
     if shape == "a":
         url = answer["data"]["outputUrl"]
         assert answer["data"]["progress"] == 100
@@ -214,14 +212,57 @@ def test_render_is_a_real_mp4(api: httpx.Client, world: Emulator, tmp_path: Path
     world.configure(render_seconds=0)
     auth = token(api)
     submit(api, auth, new_session(api, auth), "render_real")
-    wait_render(api, auth, "render_real")
+    finished_render(api, world, auth, "render_real")
     out = tmp_path / "out.mp4"
     out.write_bytes(api.get("/api/render/proxy/render_real/download", headers=auth).content)
     with av.open(str(out)) as container:
         assert container.streams.video[0].codec_context.name == "h264"
         assert container.streams.audio[0].codec_context.name == "aac"
-        assert container.streams.video[0].codec_context.width == 1920
+        video = container.streams.video[0].codec_context
+        assert (video.width, video.height) == (1920, 1080)
         assert container.streams.video[0].frames == 30
+
+
+def rendered(
+    api: httpx.Client, world: Emulator, auth: dict[str, str], render_id: str, draft: Any
+) -> bytes:
+    """The MP4 of ``draft``, rendered for a new session of ``auth``'s user."""
+    body = {"id": render_id, "sessionId": new_session(api, auth), "draft": draft}
+    assert api.post("/api/render/proxy/lambda", json=body, headers=auth).is_success
+    assert world.wait_for_render(render_id, timeout=120) == "completed"
+    return api.get(f"/api/render/proxy/{render_id}/download", headers=auth).content
+
+
+def test_render_scale_shrinks_the_mp4_not_the_draft(
+    api: httpx.Client, world: Emulator, tmp_path: Path
+) -> None:
+    assert world.config.render_scale == 1.0
+    auth = token(api)
+    portrait = {**READY, "m": {"width": 1080, "height": 1920}}
+    full = rendered(api, world, auth, "full", portrait)
+    world.configure(render_scale=0.25)
+    small = rendered(api, world, auth, "small", portrait)
+    assert len(small) < len(full)
+    sizes = []
+    for name, content in (("full.mp4", full), ("small.mp4", small)):
+        (tmp_path / name).write_bytes(content)
+        with av.open(str(tmp_path / name)) as container:
+            video = container.streams.video[0]
+            assert video.codec_context.name == "h264"
+            assert container.streams.audio[0].codec_context.name == "aac"
+            assert len(list(container.decode(video))) == 30
+            sizes.append((video.codec_context.width, video.codec_context.height))
+    assert sizes == [(1080, 1920), (270, 480)]
+    status = api.get("/api/render/proxy/lambda/small", headers=auth).json()["data"]
+    assert status["status"] == "completed"
+    assert world.store.renders["small"].draft == portrait, "the draft keeps the asked size"
+
+
+@pytest.mark.parametrize("scale", [0, -0.5, 1.5, float("nan"), True, "half"])
+def test_render_scale_must_be_a_fraction(world: Emulator, scale: Any) -> None:
+    with pytest.raises(ValueError, match="render_scale"):
+        world.configure(render_scale=scale)
+    assert world.config.render_scale == 1.0
 
 
 def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> None:
@@ -241,9 +282,33 @@ def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> Non
     world.configure(export_blocked=False, render_seconds=0)
     world.fail_next_renders(1)
     submit(api, auth, session_id, "r5")
-    assert wait_render(api, auth, "r5")["data"]["status"] == "failed"
+    assert finished_render(api, world, auth, "r5")["data"]["status"] == "failed"
     submit(api, auth, session_id, "r6")
-    assert wait_render(api, auth, "r6")["data"]["status"] == "completed"
+    assert finished_render(api, world, auth, "r6")["data"]["status"] == "completed"
+
+
+def test_waiting_for_a_render(api: httpx.Client, world: Emulator) -> None:
+    auth = token(api)
+    session_id = new_session(api, auth)
+    with pytest.raises(KeyError):
+        world.wait_for_render("never-submitted", timeout=0)
+    world.configure(video_renderer="placeholder", render_seconds=3600)
+    submit(api, auth, session_id, "slow")
+    with pytest.raises(TimeoutError):
+        world.wait_for_render("slow", timeout=0)
+    slow = api.get("/api/render/proxy/lambda/slow", headers=auth).json()["data"]
+    assert slow["status"] in {"pending", "processing"}
+    world.configure(render_seconds=0.2)
+    submit(api, auth, session_id, "placeholder")
+    assert world.wait_for_render("placeholder") == "completed"
+    assert finished_render(api, world, auth, "placeholder")["data"]["progress"] == 100
+    world.configure(video_renderer="real", render_scale=0.1)
+    world.fail_next_renders(1)
+    submit(api, auth, session_id, "real-failed")
+    assert world.wait_for_render("real-failed") == "failed"
+    submit(api, auth, session_id, "real")
+    assert world.wait_for_render("real", timeout=120) == "completed"
+    assert api.get("/api/render/proxy/real/download", headers=auth).content[4:8] == b"ftyp"
 
 
 def test_faults_status_code_body_times_and_delay(api: httpx.Client, world: Emulator) -> None:
@@ -296,6 +361,7 @@ def test_control_routes(api: httpx.Client, world: Emulator) -> None:
     assert api.post("/_emulator/config", json={"render_shape": "c"}).json() == {"ok": True}
     assert world.config.render_shape == "c"
     assert api.post("/_emulator/config", json={"nope": 1}).status_code == 400
+    assert api.post("/_emulator/config", json={"render_scale": 0}).status_code == 400
     api.post("/_emulator/faults", json={"path": "/credits", "status": 500})
     assert world.faults.armed
     api.delete("/_emulator/faults")

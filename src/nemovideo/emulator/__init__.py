@@ -14,10 +14,10 @@ drafts, credits, and the log of what it received. Needs the ``emulator`` extra.
 
 from __future__ import annotations
 
-from .agent import TurnOptions
 from .config import EmulatorConfig
 from .emulator import Emulator, ReceivedRequest
 from .faults import Fault
+from .script import TurnOptions
 from .server import RunningEmulator, serve
 
 __all__ = [

@@ -12,6 +12,12 @@ HTTP_STATUS_FOR_CODE = {1001: 401, 1002: 404, 2001: 402, 4001: 400, 4002: 413}
 """The HTTP status that comes with a body code when ``error_style="http"``."""
 
 
+def _fraction(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    """Accept a number in (0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(f"{attribute.name} must be a number in (0, 1], not {value!r}")
+
+
 @attrs.define
 class EmulatorConfig:
     """Settings of an :class:`~nemovideo.emulator.Emulator` (change with ``configure``).
@@ -45,6 +51,9 @@ class EmulatorConfig:
         video_renderer: ``"real"`` renders the draft into an MP4 at its size, 30 fps,
             with progress from the frames done; ``"placeholder"`` writes a short valid
             MP4 after ``render_seconds``, for tests that need exact timing.
+        render_scale: render at this fraction of the draft's size; for fast tests
+            (0 < scale <= 1). The draft and its metadata still say the asked size;
+            only the real renderer's MP4 is smaller.
     """
 
     error_style: Literal["http", "ok"] = "http"
@@ -62,3 +71,4 @@ class EmulatorConfig:
     second_stage_seconds: float = 3.0
     crash_frame_style: Literal["json", "adk-legacy"] = "json"
     video_renderer: Literal["real", "placeholder"] = "real"
+    render_scale: float = attrs.field(default=1.0, validator=_fraction)

@@ -16,9 +16,9 @@ from typing import Any
 
 import attrs
 
-from .agent import TurnOptions
 from .config import EmulatorConfig
 from .faults import Fault, FaultTable
+from .script import TurnOptions
 from .state import Store, User
 
 __all__ = ["Emulator", "ReceivedRequest"]
@@ -124,7 +124,7 @@ class Emulator:
         self.faults.clear()
 
     def script_next_turn(self, **options: Any) -> TurnOptions:
-        """Shape the next conversation turn (see :class:`~nemovideo.emulator.agent.TurnOptions`):
+        """Shape the next conversation turn (see :class:`~nemovideo.emulator.TurnOptions`):
         ``silent``, ``heartbeat_every``, ``think_seconds``, ``pause``, ``drop``, ``crash``..."""
         scripted = TurnOptions(**options)
         with self._lock:
@@ -211,6 +211,21 @@ class Emulator:
         """A copy of a session's state, as E7 would give it."""
         with self.store.lock:
             return copy.deepcopy(self.store.sessions[session_id].state())
+
+    def wait_for_render(self, render_id: str, timeout: float = 60.0) -> str:
+        """Block until a submitted render is ``completed`` or ``failed``; that status.
+
+        A real render signals its end; a placeholder render ends ``render_seconds`` after
+        its submission. Tests wait here instead of polling against the clock. Raises
+        ``KeyError`` for an unknown render, ``TimeoutError`` after ``timeout`` seconds.
+        """
+        with self.store.lock:
+            job = self.store.renders.get(render_id)
+        if job is None:
+            raise KeyError(f"no render {render_id}")
+        if not job.wait(timeout):
+            raise TimeoutError(f"render {render_id} is not finished after {timeout:g} s")
+        return job.status()[0]
 
     def fail_next_renders(self, count: int = 1) -> None:
         """The next ``count`` submitted renders end as ``failed``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ __all__ = [
     "file_type",
     "mux_sound",
     "probe",
+    "safe_name",
     "write_placeholder_mp4",
 ]
 
@@ -39,6 +41,13 @@ def file_type(name: str) -> str | None:
     """``video``, ``image`` or ``audio`` for an accepted file name, else ``None``."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return ACCEPTED_TYPES.get(extension)
+
+
+def safe_name(name: str) -> str:
+    """The last part of a client's file name, with only word characters, dots, dashes
+    and spaces (so it is safe as a file name on disk and in a URL path)."""
+    base = Path(name.replace("\\", "/")).name
+    return re.sub(r"[^\w.\- ]", "_", base) or "file"
 
 
 def probe(path: Path) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The emulator's renderer: a draft becomes a real H.264/AAC MP4 (PyAV, Pillow).
 
-What it draws, frame by frame at the draft's size (``m.width`` x ``m.height``) and
-30 fps:
+What it draws, frame by frame at the draft's size (``m.width`` x ``m.height``, or a
+fraction of it with ``scale``) and 30 fps:
 
 - video segments (``tt`` 0) active at that time, read from their source (an uploaded
   file, or a generated pattern when the source is not a local upload), trimmed to
@@ -87,13 +87,15 @@ def _segments(draft: dict[str, Any]) -> list[_Segment]:
     return out
 
 
-def _size(draft: dict[str, Any]) -> tuple[int, int]:
+def _size(draft: dict[str, Any], scale: float = 1.0) -> tuple[int, int]:
+    """The picture size: the draft's (``m.width`` x ``m.height``, at most ``MAX_SIDE``)
+    times ``scale``, in even numbers."""
     found = draft.get("m")
     meta: dict[str, Any] = found if isinstance(found, dict) else {}
     width = int(_number(meta.get("width"), 1920)) or 1920
     height = int(_number(meta.get("height"), 1080)) or 1080
-    scale = min(1.0, MAX_SIDE / max(width, height))
-    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+    factor = min(1.0, MAX_SIDE / max(width, height)) * scale
+    return max(2, int(width * factor) // 2 * 2), max(2, int(height * factor) // 2 * 2)
 
 
 # -- pictures ------------------------------------------------------------------------------
@@ -293,12 +295,18 @@ def render_draft(
     uploads: Path,
     *,
     on_frame: Callable[[int, int], None] | None = None,
+    scale: float = 1.0,
 ) -> Path:
-    """Render ``draft`` to ``target`` (an MP4); sources are looked up in ``uploads``."""
+    """Render ``draft`` to ``target`` (an MP4); sources are looked up in ``uploads``.
+
+    ``scale`` (0 < scale <= 1) renders at that fraction of the draft's size.
+    """
     import av
     import numpy as np
 
-    width, height = _size(draft)
+    if not 0 < scale <= 1:
+        raise ValueError(f"scale must be in (0, 1], not {scale!r}")
+    width, height = _size(draft, scale)
     segments = _segments(draft)
     end = max([s.end for s in segments] + [_number(draft.get("d")) / 1000, 0.5])
     total = max(1, round(end * FPS))

@@ -30,7 +30,7 @@ class _QuietDrops(logging.Filter):
     """Hide the server's report of connections cut on purpose (a fault, not a bug)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from .app import DroppedConnection
+        from .http import DroppedConnection
 
         error = record.exc_info[1] if record.exc_info else None
         while error is not None:

@@ -13,7 +13,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RenderJob", "SessionRecord", "Store", "TokenRecord", "User"]
+from .jobs import RenderJob
+
+__all__ = ["SessionRecord", "Store", "TokenRecord", "User"]
 
 
 def new_token() -> str:
@@ -84,25 +86,6 @@ class SessionRecord:
         if self.video_analyses is not None:
             state["video_analyses"] = self.video_analyses
         return state
-
-
-@attrs.define
-class RenderJob:
-    """A submitted render."""
-
-    id: str
-    session_id: str
-    draft: dict[str, Any]
-    output: dict[str, Any]
-    submitted: float
-    duration_s: float
-    fail: bool = False
-    path: Path | None = None
-    completed_at: float | None = None
-    real: bool = False
-    frames_done: int = 0
-    frames_total: int = 0
-    error: str | None = None
 
 
 @attrs.define

@@ -17,9 +17,13 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from .agent import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript, needs_analysis, plan_turn
-from .emulator import Emulator
-from .state import SessionRecord, User
+from ..agent import needs_analysis, plan_turn
+from ..analysis import analyse
+from ..emulator import Emulator
+from ..http import DroppedConnection, authorize, emulator_of, fail, json_body, session_missing
+from ..render import source_path
+from ..script import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript
+from ..state import SessionRecord, User
 
 __all__ = ["run_sse"]
 
@@ -99,8 +103,6 @@ async def _play(
 
 
 async def _relay(queue: asyncio.Queue[object]) -> AsyncIterator[bytes]:
-    from .app import DroppedConnection
-
     while True:
         item = await queue.get()
         if item is _END:
@@ -113,9 +115,6 @@ async def _relay(queue: asyncio.Queue[object]) -> AsyncIterator[bytes]:
 
 async def _measure(emulator: Emulator, record: SessionRecord) -> dict[str, dict[str, Any]]:
     """Analyse every uploaded video of the session (in a worker thread), by URL."""
-    from .analysis import analyse
-    from .render import source_path
-
     with emulator.store.lock:
         urls = [str(i.get("cdn_url")) for i in record.video_infos if i.get("file_type") == "video"]
     uploads = emulator.folder / "uploads"
@@ -134,12 +133,10 @@ async def _measure(emulator: Emulator, record: SessionRecord) -> dict[str, dict[
 
 async def run_sse(request: Request) -> Response:
     """E4: run one turn of the rule-based agent and stream its events."""
-    from .app import authorize, fail, json_body, session_missing
-
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
-    emulator: Emulator = request.app.state.emulator
+    emulator = emulator_of(request)
     body = await json_body(request)
     text = _message_text(body) if body is not None else None
     session_id = body.get("session_id") if body is not None else None

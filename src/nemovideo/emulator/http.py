@@ -1,0 +1,113 @@
+"""What every route of the emulated API shares: its answers, the caller's token, the body.
+
+The routes find their :class:`~nemovideo.emulator.Emulator` in ``request.app.state``
+(put there by :func:`~nemovideo.emulator.app.create_app`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .config import HTTP_STATUS_FOR_CODE
+from .emulator import Emulator
+from .state import SessionRecord, TokenRecord
+
+__all__ = [
+    "DroppedConnection",
+    "authorize",
+    "cdn_base",
+    "emulator_of",
+    "fail",
+    "json_body",
+    "ok",
+    "owned_session",
+    "render_fail",
+    "session_missing",
+]
+
+
+class DroppedConnection(Exception):
+    """Raised inside a response to make the server cut the connection (a fault)."""
+
+
+def emulator_of(request: Request) -> Emulator:
+    """The emulator that serves ``request``."""
+    emulator: Emulator = request.app.state.emulator
+    return emulator
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def ok(data: Any) -> JSONResponse:
+    """``{"code": 0, "data": ...}``."""
+    return JSONResponse({"code": 0, "data": data})
+
+
+def fail(emulator: Emulator, code: int, message: str) -> JSONResponse:
+    """A non-zero body code, with HTTP 200 or a 4xx status per ``error_style``."""
+    status = HTTP_STATUS_FOR_CODE.get(code, 400) if emulator.config.error_style == "http" else 200
+    return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+def render_fail(status: int, message: str) -> JSONResponse:
+    """The render calls' failure envelope."""
+    return JSONResponse({"success": False, "error": message}, status_code=status)
+
+
+def session_missing(emulator: Emulator, session_id: str) -> JSONResponse:
+    """An unknown session in the configured dialect."""
+    if emulator.config.session_not_found_style == "adk":
+        return JSONResponse({"detail": f"Session not found: {session_id}"}, status_code=404)
+    return fail(emulator, 1002, f"session {session_id} not found")
+
+
+# -- the caller and the request --------------------------------------------------------------
+
+
+def authorize(request: Request) -> TokenRecord | JSONResponse:
+    """The caller's valid token, or the 1001 answer."""
+    emulator = emulator_of(request)
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    record = emulator.store.token(value.strip()) if scheme.lower() == "bearer" else None
+    if record is None:
+        return fail(emulator, 1001, "token invalid or expired")
+    return record
+
+
+def owned_session(request: Request) -> tuple[TokenRecord, SessionRecord] | Response:
+    """The caller and the session of the path, or the error answer."""
+    auth = authorize(request)
+    if isinstance(auth, Response):
+        return auth
+    emulator = emulator_of(request)
+    session_id = request.path_params["session_id"]
+    record = emulator.store.session(session_id, auth.user)
+    if record is None:
+        return session_missing(emulator, session_id)
+    return auth, record
+
+
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The JSON object of the body, or ``None``."""
+    try:
+        value = json.loads(await request.body() or b"null")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def cdn_base(request: Request) -> str:
+    """Where files are served: another host name than the API's, same server."""
+    emulator = emulator_of(request)
+    host = request.url.hostname or "127.0.0.1"
+    port = request.url.port
+    cdn_host = emulator.config.cdn_host
+    if cdn_host is None:
+        cdn_host = "localhost" if host == "127.0.0.1" else host
+    return f"{request.url.scheme}://{cdn_host}{f':{port}' if port else ''}"

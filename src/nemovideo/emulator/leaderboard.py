@@ -1,0 +1,170 @@
+"""The agent's ranking: clips scored by engagement, and the leaderboard draft built
+from the ranking (a title card, then the top clips in order or side by side)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .script import Events
+
+__all__ = [
+    "CLIP_MS",
+    "GRID_MS",
+    "GRID_SIZE",
+    "TITLE_MS",
+    "leaderboard_draft",
+    "rank",
+    "rank_clips",
+]
+
+TITLE_MS = 3000
+"""Length of the leaderboard's title card."""
+
+CLIP_MS = 5000
+"""Longest a clip plays in the ``sequence`` layout."""
+
+GRID_MS = 6000
+"""Longest the clips play together in the ``grid`` layout."""
+
+GRID_SIZE = 4
+"""How many clips the ``grid`` layout shows."""
+
+
+def _clip_name(info: dict[str, Any], index: int) -> str:
+    name = info.get("filename")
+    return name if isinstance(name, str) and name else f"clip {index + 1}"
+
+
+def rank_clips(
+    video_infos: list[Any], analyses: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Rank the session's videos by engagement score, best first.
+
+    ``analyses`` maps a clip's ``cdn_url`` to its measured figures and ``score`` (see
+    :mod:`nemovideo.emulator.analysis`). A clip without one (not a local upload) is
+    scored from its upload metadata instead: 60 points for a length near 15 s, 25 for
+    resolution, 15 for frame rate.
+    """
+    ranked: list[dict[str, Any]] = []
+    for index, info in enumerate(video_infos):
+        if not isinstance(info, dict) or info.get("file_type", "video") != "video":
+            continue
+        measured = (analyses or {}).get(str(info.get("cdn_url")))
+        if measured is not None:
+            metrics = {k: v for k, v in measured.items() if k != "score"}
+            score = float(measured["score"])
+        else:
+            duration = float(info.get("duration") or 0)
+            pixels = float(info.get("width") or 0) * float(info.get("height") or 0)
+            fps = float(info.get("fps") or 0)
+            length_score = max(0.0, 60 - abs(duration - 15) * 4) if duration > 0 else 0.0
+            score = length_score + 25 * min(1.0, pixels / (1920 * 1080)) + 15 * min(1.0, fps / 30)
+            metrics = {"duration_s": duration, "width": info.get("width"), "fps": fps}
+        ranked.append(
+            {
+                "clip": _clip_name(info, index),
+                "score": round(score, 1),
+                "metrics": metrics,
+                "cdn_url": info.get("cdn_url"),
+                "index": index,
+            }
+        )
+    ranked.sort(key=lambda item: (-item["score"], item["index"]))
+    for place, item in enumerate(ranked, 1):
+        item["rank"] = place
+    return ranked
+
+
+def _clip_ms(item: dict[str, Any], limit: int) -> int:
+    seconds = float(item["metrics"].get("duration_s") or 0)
+    return int(min(limit, seconds * 1000)) if seconds > 0 else limit
+
+
+def leaderboard_draft(
+    ranked: list[dict[str, Any]],
+    top: int,
+    width: int,
+    height: int,
+    layout: str = "sequence",
+) -> dict[str, Any]:
+    """A timeline built from a ranking: a title card, then the top clips in order with
+    a rank and score overlay each and their audio (``sequence``), or the top four side
+    by side for ``GRID_MS`` with their scores (``grid``)."""
+    video: list[dict[str, Any]] = []
+    overlays: list[dict[str, Any]] = []
+    audio: list[dict[str, Any]] = []
+    at = TITLE_MS
+    chosen = ranked[: min(top, GRID_SIZE) if layout == "grid" else top]
+    for slot, item in enumerate(chosen):
+        length = _clip_ms(item, GRID_MS if layout == "grid" else CLIP_MS)
+        base = {"s": at, "d": length}
+        label = f"#{item['rank']} {item['clip']} - {item['score']:g}"
+        place = item["rank"]
+        video.append({"id": f"clip-{place}", "n": item["clip"], "src": item["cdn_url"], **base})
+        overlay = {"id": f"rank-{place}", "tx": label, **base}
+        volume = 1.0 if layout != "grid" or slot == 0 else 0.25
+        audio.append(
+            {"id": f"audio-{place}", "n": item["clip"], "src": item["cdn_url"], "v": volume, **base}
+        )
+        if layout == "grid":
+            overlay["slot"] = slot
+        else:
+            at += length
+        overlays.append(overlay)
+    end = at + max((v["d"] for v in video), default=0) if layout == "grid" else at
+    title = {"id": "title", "tx": "Top performers", "s": 0, "d": TITLE_MS}
+    meta = {"title": "Top performers", "width": width, "height": height, "layout": layout}
+    return {
+        "t": [
+            {"tt": 0, "n": "Clips", "sg": video},
+            {"tt": 7, "n": "Title", "sg": [title]},
+            {"tt": 7, "n": "Ranks", "sg": overlays},
+            {"tt": 1, "n": "Clip audio", "sg": audio},
+        ],
+        "d": end,
+        "m": meta,
+    }
+
+
+def _canvas(message: str, draft: dict[str, Any]) -> tuple[int, int]:
+    """The leaderboard's size: the draft's, turned when the message asks for portrait
+    or landscape."""
+    found = draft.get("m")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
+    width, height = int(meta.get("width") or 1920), int(meta.get("height") or 1080)
+    if re.search(r"\b(portrait|vertical|9:16|1080x1920)\b|竖屏", message, re.I):
+        return min(width, height), max(width, height)
+    if re.search(r"\b(landscape|horizontal|16:9|1920x1080)\b|横屏", message, re.I):
+        return max(width, height), min(width, height)
+    return width, height
+
+
+def rank(message: str, draft: dict[str, Any], out: Events, state: dict[str, Any]) -> str:
+    """Rank the session's videos (``state["_analyses"]``: measured figures by URL),
+    replace the draft with a leaderboard, and put the ranking in ``video_analyses``."""
+    ranked = rank_clips(state.get("video_infos") or [], state.get("_analyses"))
+    if not ranked:
+        return "Please upload some videos first, then ask me to rank them."
+    top_match = re.search(r"top\s+(\d+)", message, re.I)
+    top = max(1, int(top_match.group(1))) if top_match else min(5, len(ranked))
+    layout = "grid" if re.search(r"\bgrid\b|side by side|网格", message, re.I) else "sequence"
+    width, height = _canvas(message, draft)
+    draft.clear()
+    draft.update(leaderboard_draft(ranked, top, width, height, layout))
+    scores = [{k: v for k, v in item.items() if k != "index"} for item in ranked]
+    out.tool(
+        "rank_videos",
+        {"criteria": "engagement", "top_n": top, "layout": layout},
+        {"status": "success", "rankings": scores},
+        {"video_analyses": scores},
+    )
+    state["video_analyses"] = scores
+    lines = [f"{item['rank']}. {item['clip']} - score {item['score']:g}" for item in ranked]
+    shown = min(top, GRID_SIZE) if layout == "grid" else min(top, len(ranked))
+    return (
+        "Here is the ranking by engagement score:\n"
+        + "\n".join(lines)
+        + f"\nI built a leaderboard video of the top {shown}. "
+        "Click the Export button to download it."
+    )
