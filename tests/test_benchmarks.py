@@ -43,10 +43,10 @@ def test_sse_long_line_figures(runner: ModuleType) -> None:
     # The runner asserts that each feed gave the one long frame.
     figures = runner.sse_long_line(1)
     assert set(figures) == {
-        "kib_chunks_s_per_mb",
-        "kib_chunks_quarter_s_per_mb",
-        "byte_chunks_s_per_mb",
-        "byte_chunks_quarter_s_per_mb",
+        "whole_ms_per_mb",
+        "kib_chunks_ms_per_mb",
+        "byte_chunks_ms_per_mb",
+        "byte_chunks_quarter_ms_per_mb",
     }
     assert all(seconds > 0 for seconds in figures.values())
 
@@ -71,10 +71,10 @@ SSE_SIDES = (
     "sdk_frames_crlf",
 )
 LONG_LINE = {
-    "kib_chunks_s_per_mb": 0.002,
-    "kib_chunks_quarter_s_per_mb": 0.002,
-    "byte_chunks_s_per_mb": 0.3,
-    "byte_chunks_quarter_s_per_mb": 0.3,
+    "whole_ms_per_mb": 0.5,
+    "kib_chunks_ms_per_mb": 1.5,
+    "byte_chunks_ms_per_mb": 0.3,
+    "byte_chunks_quarter_ms_per_mb": 0.3,
 }
 
 
