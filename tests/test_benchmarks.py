@@ -29,6 +29,7 @@ def test_sse_figures_cover_every_side(runner: ModuleType) -> None:
     figures = runner.sse(500)
     assert set(figures) == {
         "sdk",
+        "httpx_sse_json",
         "httpx_sse",
         "sdk_frames",
         "json_only",
@@ -36,6 +37,45 @@ def test_sse_figures_cover_every_side(runner: ModuleType) -> None:
         "sdk_frames_crlf",
     }
     assert all(seconds > 0 for seconds in figures.values())
+
+
+def test_sse_long_line_figures(runner: ModuleType) -> None:
+    # The runner asserts that each feed gave the one long frame.
+    figures = runner.sse_long_line(1)
+    assert set(figures) == {
+        "whole_ms_per_mb",
+        "kib_chunks_ms_per_mb",
+        "byte_chunks_ms_per_mb",
+        "byte_chunks_quarter_ms_per_mb",
+    }
+    assert all(seconds > 0 for seconds in figures.values())
+
+
+def test_only_runs_the_sections_asked_for(
+    runner: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "sse", lambda frames: dict.fromkeys(SSE_SIDES, 1.0))
+    monkeypatch.setattr(runner, "sse_long_line", lambda megabytes: LONG_LINE)
+    report = runner.main(["--quick", "--only", "sse"])
+    assert all(row["figure"].startswith("SSE:") for row in report["rows"])
+    assert "SSE:" in capsys.readouterr().out
+
+
+SSE_SIDES = (
+    "sdk",
+    "httpx_sse_json",
+    "httpx_sse",
+    "sdk_frames",
+    "json_only",
+    "httpx_sse_crlf",
+    "sdk_frames_crlf",
+)
+LONG_LINE = {
+    "whole_ms_per_mb": 0.5,
+    "kib_chunks_ms_per_mb": 1.5,
+    "byte_chunks_ms_per_mb": 0.3,
+    "byte_chunks_quarter_ms_per_mb": 0.3,
+}
 
 
 def test_overhead_sends_the_sdk_and_the_bare_client_the_same_requests(

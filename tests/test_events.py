@@ -162,6 +162,80 @@ def test_any_text_decodes_to_events(data: str) -> None:
     assert decode_frame(ServerSentEvent(data))
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=' \t\n\r{}[]",:0123456789.eE+-truefalsnul\\ux', max_size=24))
+def test_a_frame_is_json_exactly_when_json_loads_accepts_it(data: str) -> None:
+    events = decode_frame(ServerSentEvent(data))
+    try:
+        value = json.loads(data)
+    except ValueError:
+        # Text stays text: a heartbeat when blank, else kept as it came.
+        assert all(isinstance(e, Heartbeat) or e.raw == data for e in events)
+    else:
+        assert all(_same(e.raw, value) for e in events)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values of the same types (NaN equal to NaN)."""
+    if isinstance(a, float) and isinstance(b, float) and a != a:
+        return b != b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize(
+    "data", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000]
+)
+def test_a_frame_nested_too_deeply_decodes_to_an_unknown_event(data: str) -> None:
+    # json.loads raises RecursionError for these; decoding still ends in an event.
+    (event,) = decode_frame(ServerSentEvent(data))
+    assert isinstance(event, UnknownEvent)
+    assert event.raw == data
+
+
+def test_a_padded_frame_still_decodes() -> None:
+    data = ' {"content": {"parts": [{"text": "hi"}]}} \n'
+    (event,) = decode_frame(ServerSentEvent(data))
+    assert isinstance(event, TextEvent)
+    assert event.text == "hi"
+
+
+def test_one_frame_with_every_kind_of_part() -> None:
+    value = {
+        "id": 7,
+        "author": None,
+        "timestamp": "1.5",
+        "content": {
+            "parts": [
+                {"text": "a", "thought": True},
+                {"functionCall": {"id": "c", "name": "trim", "args": [1]}},
+                {"functionResponse": {"id": "c", "name": "trim", "response": None}},
+                {"other": 1},
+                "not a part",
+            ]
+        },
+        "actions": {"stateDelta": {"k": 1}},
+        "errorCode": 3,
+    }
+    events = decode_frame(frame(value))
+    assert [type(e) for e in events] == [
+        TextEvent,
+        ToolCall,
+        ToolResult,
+        UnknownEvent,
+        UnknownEvent,
+        StateDelta,
+        AgentErrorEvent,
+    ]
+    assert all((e.id, e.author, e.timestamp, e.raw) == ("7", None, 1.5, value) for e in events)
+    assert events[0] == TextEvent(id="7", timestamp=1.5, text="a", thought=True)
+    assert events[1] == ToolCall(id="7", timestamp=1.5, call_id="c", name="trim", args={})
+    assert events[6] == AgentErrorEvent(id="7", timestamp=1.5, code="3", message=None)
+
+
 def test_reply_keeps_final_text_only_and_drops_trailing_noise() -> None:
     events: list[AgentEvent] = [
         TextEvent(id="a", partial=True, text="Ranking"),

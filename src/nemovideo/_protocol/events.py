@@ -8,6 +8,7 @@ never raises.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -23,7 +24,6 @@ from ..models.events import (
     ToolResult,
     UnknownEvent,
 )
-from .json_text import parse_json
 from .sse import SSEComment, SSEFrame
 
 __all__ = ["decode_frame", "decode_json"]
@@ -37,8 +37,8 @@ def decode_frame(frame: SSEFrame) -> list[AgentEvent]:
         return [Heartbeat()]
     data = frame.data
     try:
-        value = parse_json(data)
-    except ValueError:
+        value = json.loads(data)
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
         if not data.strip():
             return [Heartbeat()]
         crash = _unescaped_crash(data)
@@ -68,30 +68,41 @@ def decode_json(value: Any, *, event: str = "message") -> list[AgentEvent]:
     """The events of one decoded JSON value."""
     if not isinstance(value, dict):
         return [UnknownEvent(raw=value, event=event)]
-    if _is_crash(value):
+    if "error" in value and "content" not in value and "type" not in value:
         return [
             AgentCrash(error=str(value.get("error")), details=value.get("error_details"), raw=value)
         ]
+    content = value.get("content")
     kind = value.get("type")
-    if isinstance(kind, str) and not isinstance(value.get("content"), dict):
+    if isinstance(kind, str) and not isinstance(content, dict):
         return [_legacy(kind, value, event)]
-    return _adk(value, event)
+    return _adk(value, content, event)
 
 
-def _is_crash(value: dict[str, Any]) -> bool:
-    return "error" in value and "content" not in value and "type" not in value
+def _fields(value: dict[str, Any]) -> tuple[str | None, str | None, str | None, float | None, bool]:
+    """The id, author, invocation id, timestamp and partial flag of a wire event: the
+    fields all the events it decodes into share."""
+    # Hot: runs once per frame. Strings and floats, the usual types, skip the readers.
+    ident, author = value.get("id"), value.get("author")
+    invocation, stamp = value.get("invocationId"), value.get("timestamp")
+    return (
+        ident if type(ident) is str else opt_str(ident),
+        author if type(author) is str else opt_str(author),
+        invocation if type(invocation) is str else opt_str(invocation),
+        stamp if type(stamp) is float else opt_float(stamp),
+        value.get("partial") is True,
+    )
 
 
 def _common(value: dict[str, Any]) -> dict[str, Any]:
-    # Hot: runs once per frame. Strings and floats, the usual types, skip the readers.
-    ident, author, invocation = value.get("id"), value.get("author"), value.get("invocationId")
-    stamp = value.get("timestamp")
+    """The shared fields of a wire event as keyword arguments (for the rarer events)."""
+    ident, author, invocation, stamp, partial = _fields(value)
     return {
-        "id": ident if type(ident) is str else opt_str(ident),
-        "author": author if type(author) is str else opt_str(author),
-        "invocation_id": invocation if type(invocation) is str else opt_str(invocation),
-        "timestamp": stamp if type(stamp) is float else opt_float(stamp),
-        "partial": value.get("partial") is True,
+        "id": ident,
+        "author": author,
+        "invocation_id": invocation,
+        "timestamp": stamp,
+        "partial": partial,
         "raw": value,
     }
 
@@ -100,27 +111,44 @@ def _args(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _adk(value: dict[str, Any], event: str) -> list[AgentEvent]:
-    common = _common(value)
-    content = value.get("content")
+def _adk(value: dict[str, Any], content: Any, event: str) -> list[AgentEvent]:
+    # Hot: runs once per frame, and most frames carry one text part, built here from
+    # the shared fields without a dict of them; the rarer events take _common's dict.
+    ident, author, invocation, stamp, partial = _fields(value)
+    out: list[AgentEvent] = []
     parts = content.get("parts") if isinstance(content, dict) else None
-    out = [_part(part, common, event) for part in parts] if isinstance(parts, list) else []
+    if isinstance(parts, list):
+        for part in parts:
+            text = part.get("text") if isinstance(part, dict) else None
+            if isinstance(text, str):
+                out.append(
+                    TextEvent(
+                        id=ident,
+                        author=author,
+                        invocation_id=invocation,
+                        timestamp=stamp,
+                        partial=partial,
+                        raw=value,
+                        text=text,
+                        thought=part.get("thought") is True,
+                    )
+                )
+            else:
+                out.append(_part(part, _common(value), event))
     actions = value.get("actions")
     delta = actions.get("stateDelta") if isinstance(actions, dict) else None
     if isinstance(delta, dict) and delta:
-        out.append(StateDelta(delta=delta, **common))
+        out.append(StateDelta(delta=delta, **_common(value)))
     code, message = value.get("errorCode"), value.get("errorMessage")
     if code is not None or message is not None:
-        out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **common))
-    return out or [UnknownEvent(event=event, **common)]
+        out.append(AgentErrorEvent(code=opt_str(code), message=opt_str(message), **_common(value)))
+    return out or [UnknownEvent(event=event, **_common(value))]
 
 
 def _part(part: Any, common: dict[str, Any], event: str) -> AgentEvent:
+    """An ADK part that is not text: a tool call, a tool result, or unknown."""
     if not isinstance(part, dict):
         return UnknownEvent(event=event, **common)
-    text = part.get("text")
-    if isinstance(text, str):
-        return TextEvent(text=text, thought=part.get("thought") is True, **common)
     call = part.get("functionCall")
     if isinstance(call, dict):
         return ToolCall(

@@ -5,19 +5,21 @@ lines joined with ``\\n``; ``event:``, ``id:`` and ``retry:`` fields; ``:``
 comments; a leading UTF-8 byte-order mark; chunks that split anywhere, inside a
 line or inside a multi-byte character. Comments are reported too, because a
 comment on this API means "still working".
+
+One path walks every line. Bytes after the last line end of a chunk wait in a
+``bytearray`` until their line ends, so a long line costs time in proportion to its
+length however it is chunked: nothing already received is joined or split again.
+Only complete lines are decoded from UTF-8 (a line end byte is never inside a
+multi-byte character), so a character split across chunks is whole when decoded.
 """
 
 from __future__ import annotations
-
-import codecs
-import re
 
 import attrs
 
 __all__ = ["SSEComment", "SSEDecoder", "SSEFrame", "ServerSentEvent"]
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-_LONG_REST = 1 << 16
+_LF, _CR = 0x0A, 0x0D
 
 
 @attrs.define
@@ -45,15 +47,15 @@ SSEFrame = ServerSentEvent | SSEComment
 
 
 class SSEDecoder:
-    """Feed bytes with :meth:`feed`, then call :meth:`close` at the end of the body."""
+    """Feed the body's bytes to ``feed`` as they come, then call ``close`` at its end."""
+
+    __slots__ = ("_at_start", "_data", "_event", "_last_id", "_rest", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
-        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
-        self._skip_lf = False
-        self._at_start = True
+        self._rest = bytearray()  # bytes after the last line end seen
+        self._skip_lf = False  # the last line ended with CR: an LF next belongs to it
+        self._at_start = True  # nothing decoded yet (a byte-order mark may come)
         self._data: list[str] = []
-        self._has_data = False
         self._event = ""
         self._last_id: str | None = None
         self._retry: int | None = None
@@ -65,83 +67,84 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[SSEFrame]:
         """Decode one chunk of the body; returns the frames it completed."""
-        return self._take(self._text.decode(chunk))
+        if not chunk:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[0] == _LF:
+                chunk = chunk[1:]
+        end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
+        rest = self._rest
+        if not end:
+            rest += chunk  # amortized: a bytearray grows in place, by a share of its size
+            return []
+        if rest:
+            rest += chunk[:end]
+            lines = self._lines(rest)
+            rest.clear()
+        else:
+            lines = self._lines(chunk[:end])  # the whole chunk itself when it ends a line
+        if end < len(chunk):
+            rest += chunk[end:]
+        else:
+            # A CR that ends the chunk ends its line; an LF first in the next belongs to it.
+            self._skip_lf = chunk[-1] == _CR
+        return self._walk(lines)
 
     def close(self) -> list[SSEFrame]:
         """End of the body: complete a last line and event that lacked their blank line."""
-        frames = self._take(self._text.decode(b"", final=True))
-        if self._buffer:
-            # After the fast path the rest may hold complete lines (never a blank one).
-            for line in self._buffer.split("\n"):
-                if line:
-                    self._line(line, frames)
-            self._buffer = ""
-        self._dispatch(frames)
-        return frames
+        line = self._decode(self._rest)
+        self._rest.clear()
+        return self._walk([line, ""] if line else [""])
 
-    def _take(self, text: str) -> list[SSEFrame]:
-        frames: list[SSEFrame] = []
-        if not text:
-            return frames
+    def _lines(self, block: bytes | bytearray) -> list[str]:
+        """The lines of ``block``, which ends with a line end."""
+        if b"\r" in block:
+            # CR ends a line, alone or before an LF; bytes.splitlines breaks at exactly
+            # these three line ends (str.splitlines would also break at others).
+            return self._decode(b"\n".join(block.splitlines())).split("\n")
+        lines = self._decode(block).split("\n")
+        lines.pop()  # the empty piece after the last line end
+        return lines
+
+    def _decode(self, block: bytes | bytearray) -> str:
+        """UTF-8 text of ``block`` (bad bytes replaced), less a byte-order mark that
+        starts the stream: the first block decoded always starts at the stream's start."""
+        text = block.decode("utf-8", "replace")
         if self._at_start:
             self._at_start = False
-            if text.startswith("\ufeff"):
+            if text[:1] == "\ufeff":
                 text = text[1:]
-        if self._skip_lf:
-            self._skip_lf = False
-            if text.startswith("\n"):
-                text = text[1:]
-        buffer = self._buffer + text
-        if "\r" in buffer:
-            # CRLF-only text (what sse-starlette sends) is LF text once each pair is
-            # one LF; a lone CR (or a CR ending the chunk) keeps the line walk below.
-            folded = buffer.replace("\r\n", "\n")
-            if "\r" not in folded:
-                buffer = folded
-        if "\r" not in buffer and not self._has_data and not self._event:
-            return self._take_blocks(buffer, frames)
-        lines = buffer.split("\n") if "\r" not in buffer else _LINE_END.split(buffer)
-        self._buffer = lines.pop()
-        if buffer.endswith("\r"):
-            # A CR that ends the buffer ends a line; an LF arriving next belongs to it.
-            self._skip_lf = True
+        return text
+
+    def _walk(self, lines: list[str]) -> list[SSEFrame]:
+        """Apply each line: a field, a comment, or (blank) the end of an event."""
+        frames: list[SSEFrame] = []
+        data = self._data
         for line in lines:
-            self._line(line, frames)
+            if not line:
+                if data:
+                    event = self._event or "message"
+                    frames.append(
+                        ServerSentEvent("\n".join(data), event, self._last_id, self._retry)
+                    )
+                    data.clear()
+                self._event = ""
+            elif line[:6] == "data: ":  # the usual line, read as below without a partition
+                data.append(line[6:])
+            else:
+                self._field(line, frames)
         return frames
 
-    def _take_blocks(self, buffer: str, frames: list[SSEFrame]) -> list[SSEFrame]:
-        """Fast path for LF-only text: whole events at once, one-line ``data:`` events
-        without a line-by-line walk. What follows the last blank line waits in the buffer."""
-        blocks = buffer.split("\n\n")
-        self._buffer = blocks.pop()
-        for block in blocks:
-            if block.startswith("data: ") and "\n" not in block:
-                frames.append(ServerSentEvent(block[6:], "message", self._last_id, self._retry))
-                continue
-            for line in block.split("\n"):
-                self._line(line, frames)
-            self._dispatch(frames)
-        if len(self._buffer) > _LONG_REST and "\n" in self._buffer:
-            # A long event still without its blank line: walk its complete lines now,
-            # so they are not split again with every chunk.
-            *complete, self._buffer = self._buffer.split("\n")
-            for line in complete:
-                self._line(line, frames)
-        return frames
-
-    def _line(self, line: str, frames: list[SSEFrame]) -> None:
-        if not line:
-            self._dispatch(frames)
-            return
-        if line.startswith(":"):
-            frames.append(SSEComment(line[1:].removeprefix(" ")))
-            return
-        name, colon, value = line.partition(":")
-        if colon and value.startswith(" "):
+    def _field(self, line: str, frames: list[SSEFrame]) -> None:
+        """Apply one non-blank line: ``name: value`` (one space dropped) or a comment."""
+        name, _, value = line.partition(":")
+        if value[:1] == " ":
             value = value[1:]
         if name == "data":
             self._data.append(value)
-            self._has_data = True
+        elif not name:
+            frames.append(SSEComment(value))
         elif name == "event":
             self._event = value
         elif name == "id":
@@ -149,17 +152,3 @@ class SSEDecoder:
                 self._last_id = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
-
-    def _dispatch(self, frames: list[SSEFrame]) -> None:
-        if self._has_data:
-            frames.append(
-                ServerSentEvent(
-                    data="\n".join(self._data),
-                    event=self._event or "message",
-                    id=self._last_id,
-                    retry=self._retry,
-                )
-            )
-        self._data = []
-        self._has_data = False
-        self._event = ""
