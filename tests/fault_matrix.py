@@ -24,6 +24,12 @@ class Fault:
     retried: bool
     why: str
     replay_post: bool = False
+    elsewhere: tuple[tuple[str, str], ...] = ()
+    """``(endpoint call, error)`` where the endpoint makes the answer mean more."""
+
+    def error_on(self, call: str) -> str:
+        """The error this fault raises on the endpoint driven by ``call``."""
+        return dict(self.elsewhere).get(call, self.error)
 
 
 def _json(status: int, body: object, **headers: str) -> Callable[[], httpx.Response]:
@@ -76,12 +82,22 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "HTTP 402",
         _json(402, {"success": False, "error": "plan"}),
-        "ExportBlockedError",
+        "PaymentRequiredError",
         False,
         "a plan limit",
+        elsewhere=(("export", "ExportBlockedError"),),
     ),
     Fault(
-        "HTTP 404", _json(404, {"detail": "Not Found"}), "NotFoundError", False, "nothing to find"
+        "HTTP 404",
+        _json(404, {"detail": "Not Found"}),
+        "NotFoundError",
+        False,
+        "nothing to find",
+        elsewhere=(
+            ("state", "SessionNotFoundError"),
+            ("upload", "SessionNotFoundError"),
+            ("upload_urls", "SessionNotFoundError"),
+        ),
     ),
     Fault(
         "HTTP 408",
@@ -226,9 +242,16 @@ def page() -> str:
     ]
     safe = next(e for e in ENDPOINTS if e.safe)
     post = next(e for e in ENDPOINTS if not e.safe)
+    names = {e.call: e.name for e in ENDPOINTS}
     for fault in FAULTS:
+        raised = f"`{fault.error}`"
+        special: dict[str, list[str]] = {}
+        for call, error in fault.elsewhere:
+            special.setdefault(error, []).append(names[call])
+        for error, where in special.items():
+            raised += f"; `{error}` on {', '.join(where)}"
         lines.append(
-            f"| {fault.name} | `{fault.error}` | {attempts(fault, safe)} attempt(s) | "
+            f"| {fault.name} | {raised} | {attempts(fault, safe)} attempt(s) | "
             f"{attempts(fault, post)} attempt(s) | {fault.why} |"
         )
     lines += [

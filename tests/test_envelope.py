@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from nemovideo._protocol.envelope import (
     read_answer,
     retry_after_seconds,
 )
+from nemovideo._protocol.error_table import RULES, Endpoint, error_class, markdown_table
 from nemovideo._protocol.redact import redact
 
 
@@ -44,7 +46,7 @@ def test_success_without_data_is_an_empty_object() -> None:
         (4001, errors.UnsupportedFileTypeError),
         (4002, errors.FileTooLargeError),
         (429, errors.RateLimitError),
-        (402, errors.ExportBlockedError),
+        (402, errors.PaymentRequiredError),
         (9999, errors.APIError),
     ],
 )
@@ -65,11 +67,14 @@ def test_body_code_wins_over_http_status(code: int, cls: type[Exception], status
     [
         (400, errors.BadRequestError),
         (401, errors.AuthenticationError),
-        (402, errors.ExportBlockedError),
+        (402, errors.PaymentRequiredError),
+        (403, errors.AuthenticationError),
         (404, errors.NotFoundError),
         (408, errors.RequestTimeoutError),
         (409, errors.APIError),
         (413, errors.FileTooLargeError),
+        (415, errors.UnsupportedFileTypeError),
+        (422, errors.BadRequestError),
         (429, errors.RateLimitError),
         (500, errors.ServerError),
         (502, errors.ServerError),
@@ -83,14 +88,53 @@ def test_http_status_maps_when_body_has_no_code(status: int, cls: type[Exception
     assert info.value.status_code == status  # type: ignore[attr-defined]
 
 
-def test_missing_client_id_400() -> None:
+def test_a_400_on_the_anonymous_token_call_is_a_missing_client_id() -> None:
+    answer = _response(400, {"code": 400, "message": "X-Client-Id header is required"})
     with pytest.raises(errors.MissingClientIdError):
-        read_answer(_response(400, {"code": 400, "message": "X-Client-Id header is required"}))
+        read_answer(answer, endpoint=Endpoint.ANONYMOUS_USER)
+    with pytest.raises(errors.BadRequestError) as elsewhere:
+        read_answer(answer, endpoint=Endpoint.CREATE_SESSION)
+    assert type(elsewhere.value) is errors.BadRequestError, "chosen by endpoint, not by text"
 
 
-def test_adk_session_not_found() -> None:
+@pytest.mark.parametrize("endpoint", [Endpoint.CONVERSATION, Endpoint.STATE, Endpoint.UPLOAD])
+def test_a_404_on_a_session_path_is_a_missing_session(endpoint: Endpoint) -> None:
     with pytest.raises(errors.SessionNotFoundError):
-        read_answer(_response(404, {"detail": "Session not found: 123"}))
+        read_answer(_response(404, {"detail": "Not Found"}), endpoint=endpoint)
+
+
+def test_a_404_elsewhere_is_not_found_whatever_its_text() -> None:
+    answer = _response(404, {"detail": "Session not found: 123"})
+    with pytest.raises(errors.NotFoundError):
+        read_answer(answer, endpoint=Endpoint.RENDER_STATUS)
+    with pytest.raises(errors.NotFoundError):
+        read_answer(answer)
+
+
+def test_a_402_blocks_an_export_and_means_payment_elsewhere() -> None:
+    answer = _response(402, {"success": False, "error": "plan"})
+    with pytest.raises(errors.ExportBlockedError) as export:
+        read_answer(answer, "render", Endpoint.EXPORT)
+    assert isinstance(export.value, errors.PaymentRequiredError)
+    with pytest.raises(errors.PaymentRequiredError) as elsewhere:
+        read_answer(answer, endpoint=Endpoint.CONVERSATION)
+    assert type(elsewhere.value) is errors.PaymentRequiredError
+
+
+def test_every_rule_of_the_table_can_be_reached() -> None:
+    for rule in RULES:
+        endpoint = next(iter(rule.endpoints)) if rule.endpoints else None
+        if rule.code is not None:
+            assert error_class(code=rule.code, status=200, endpoint=endpoint) is rule.error
+        else:
+            status = rule.status.start if isinstance(rule.status, range) else rule.status
+            assert status is not None
+            assert error_class(code=None, status=status, endpoint=endpoint) is rule.error
+
+
+def test_the_errors_guide_shows_the_table() -> None:
+    guide = (Path(__file__).parent.parent / "docs/guides/errors.md").read_text(encoding="utf-8")
+    assert markdown_table() in guide, "paste markdown_table() into docs/guides/errors.md"
 
 
 def test_fastapi_validation_errors_are_read_into_the_message() -> None:

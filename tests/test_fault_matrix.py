@@ -39,9 +39,10 @@ async def test_fault(kind: str, endpoint: Endpoint, fault: Fault, tmp_path: Path
     service = FakeService()
     service.script(endpoint.path, *[fault.answer() for _ in range(MAX_RETRIES + 3)])
     client = make_client(kind, service, token=TOKEN, max_retries=MAX_RETRIES)
-    expected = getattr(nemovideo, fault.error)
+    expected = getattr(nemovideo, fault.error_on(endpoint.call))
     with pytest.raises(expected) as caught:
         await call(client, endpoint, clip)
+    assert type(caught.value) is expected
     assert isinstance(caught.value, nemovideo.NemoVideoError)
     assert TOKEN not in str(caught.value) + repr(caught.value)
     assert service.count(endpoint.path) == attempts(fault, endpoint)

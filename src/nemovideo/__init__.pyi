@@ -32,6 +32,7 @@ from .errors import NemoVideoError as NemoVideoError
 from .errors import NotFoundError as NotFoundError
 from .errors import NotReadyError as NotReadyError
 from .errors import NotSettledError as NotSettledError
+from .errors import PaymentRequiredError as PaymentRequiredError
 from .errors import RankingNotFoundError as RankingNotFoundError
 from .errors import RateLimitError as RateLimitError
 from .errors import RenderFailedError as RenderFailedError

@@ -1,11 +1,10 @@
 """The exception tree of the SDK.
 
-Every error the SDK raises derives from :class:`NemoVideoError`. Errors that come
-from an answer of the service derive from :class:`APIError` and carry the body
-``code``, the HTTP ``status_code``, the ``message``, the ``request_id`` when known,
-and the raw ``body``. Which class an answer maps to is decided in one place,
-:func:`nemovideo._protocol.envelope.error_for_response`: the body's code first, then
-the HTTP status (protocol.md section 8).
+Every error the SDK raises derives from `NemoVideoError`. Errors that come from an
+answer of the service derive from `APIError` and carry the body ``code``, the HTTP
+``status_code``, the ``message``, the ``request_id`` when known, and the raw ``body``.
+Which class an answer maps to is decided by one table, by the body's code first, then
+the HTTP status and the endpoint, never by message text: see the errors guide.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ __all__ = [
     "NotFoundError",
     "NotReadyError",
     "NotSettledError",
+    "PaymentRequiredError",
     "RankingNotFoundError",
     "RateLimitError",
     "RenderFailedError",
@@ -101,7 +101,8 @@ class AuthenticationError(APIError):
 
 
 class SessionNotFoundError(APIError):
-    """The session does not exist (code 1002 or HTTP 404 ``Session not found``).
+    """The session does not exist (code 1002, or HTTP 404 on the session's own paths:
+    its state, its uploads, its conversation).
 
     Its state is gone: create a new session.
     """
@@ -153,15 +154,22 @@ class BadRequestError(APIError):
 
 
 class MissingClientIdError(BadRequestError):
-    """The service says the ``X-Client-Id`` header is missing (HTTP 400 on the token call)."""
+    """The anonymous-token call was refused as malformed (HTTP 400): its ``X-Client-Id``
+    header is missing or unusable."""
 
 
-class ExportBlockedError(APIError):
-    """Export refused by the account's plan (HTTP 402). Not a credit problem; never retried."""
+class PaymentRequiredError(APIError):
+    """The account's plan or balance does not allow this call (HTTP 402). Never retried."""
+
+
+class ExportBlockedError(PaymentRequiredError):
+    """Export refused by the account's plan (HTTP 402 on export). Not a credit problem;
+    never retried: register or upgrade the plan."""
 
 
 class NotFoundError(APIError):
-    """The resource does not exist (HTTP 404 other than a missing session)."""
+    """The resource does not exist (HTTP 404 on a path that names no session, e.g. a
+    render id)."""
 
 
 class RateLimitError(APIError):

@@ -14,6 +14,7 @@ from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from .auth import TokenState
 from .envelope import EnvelopeKind, connection_error, read_answer
+from .error_table import Endpoint
 from .ops import Flow, GetToken, OpenStream, Send, T
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
 from .retry import RetryHook, retry_flow, retry_policy
@@ -42,6 +43,8 @@ class Call:
         stream: answer with the open response of an event stream (E4) instead of
             its ``data``; an answer that is not a stream is mapped to an error.
         read_timeout: the read timeout for this call (a stream's idle limit).
+        name: which endpoint it is, for the error table (some statuses mean more on
+            some endpoints).
     """
 
     method: str
@@ -54,6 +57,7 @@ class Call:
     extra_headers: tuple[tuple[str, str], ...] = ()
     stream: bool = False
     read_timeout: float | None = None
+    name: Endpoint | None = None
 
     @property
     def endpoint(self) -> str:
@@ -111,14 +115,14 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
     )
     if call.stream:
         return stream_answer(response)
-    return read_answer(response, call.kind)
+    return read_answer(response, call.kind, call.name)
 
 
 def stream_answer(response: httpx.Response) -> httpx.Response:
     """The open stream, or the error its (already read) answer means."""
     if is_event_stream(response):
         return response
-    read_answer(response, "code")
+    read_answer(response, "code", Endpoint.CONVERSATION)
     content_type = response.headers.get("content-type") or "no content type"
     raise InvalidResponseError(
         f"expected an event stream, got {content_type}",
@@ -200,6 +204,7 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:
         "POST",
         ANONYMOUS_TOKEN_PATH,
         auth=False,
+        name=Endpoint.ANONYMOUS_USER,
         extra_headers=(("X-Client-Id", client_id),),
     )
     data = yield from _with_retries(ctx, call, None)

@@ -10,6 +10,7 @@ from ..models.credits import Credits
 from ..models.state import SessionState
 from ..models.upload import Upload
 from .calls import Call, CallContext, call_flow
+from .error_table import Endpoint
 from .ops import Flow
 from .requests import MultipartPlan
 from .uploads import url_name
@@ -32,7 +33,13 @@ def create_session(
     if language:
         body["language"] = language
     data = yield from call_flow(
-        ctx, Call("POST", f"/api/tasks/me/with-session/{APP_NAME}", json=body)
+        ctx,
+        Call(
+            "POST",
+            f"/api/tasks/me/with-session/{APP_NAME}",
+            json=body,
+            name=Endpoint.CREATE_SESSION,
+        ),
     )
     session_id, task_id = data.get("session_id"), data.get("task_id")
     if not isinstance(session_id, str | int) or isinstance(session_id, bool) or session_id == "":
@@ -47,7 +54,14 @@ def claim_token(ctx: CallContext, *, session_id: str, task_id: str | None) -> Fl
     """E2: a claim token that opens the project in a browser (it cannot call the API)."""
     body = {"task_id": task_id, "session_id": session_id}
     data = yield from call_flow(
-        ctx, Call("POST", "/api/auth/claim-token", json=body, idempotent=True)
+        ctx,
+        Call(
+            "POST",
+            "/api/auth/claim-token",
+            json=body,
+            idempotent=True,
+            name=Endpoint.BROWSER_LINK,
+        ),
     )
     token = data.get("claim_token")
     if not isinstance(token, str) or not token:
@@ -62,14 +76,16 @@ def browser_url(ctx: CallContext, claim: str) -> str:
 
 def credits(ctx: CallContext) -> Flow[Credits]:
     """E6: the credit balance."""
-    data = yield from call_flow(ctx, Call("GET", "/api/credits/balance/simple", idempotent=True))
+    data = yield from call_flow(
+        ctx, Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
+    )
     return Credits.from_data(data)
 
 
 def state(ctx: CallContext, session_id: str) -> Flow[SessionState]:
     """E7: the session's latest state."""
     path = f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest"
-    data = yield from call_flow(ctx, Call("GET", path, idempotent=True))
+    data = yield from call_flow(ctx, Call("GET", path, idempotent=True, name=Endpoint.STATE))
     return SessionState.from_data(data, session_id=session_id)
 
 
@@ -83,7 +99,7 @@ def _uploads(data: dict[str, Any], names: list[str]) -> list[Upload]:
 def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow[list[Upload]]:
     """E5 with a multipart body (streamed from disk by the driver)."""
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
-    data = yield from call_flow(ctx, Call("POST", path, multipart=plan))
+    data = yield from call_flow(ctx, Call("POST", path, multipart=plan, name=Endpoint.UPLOAD))
     return _uploads(data, [p.path.name for p in plan.parts])
 
 
@@ -95,7 +111,7 @@ def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list
         raise ValueError("upload_urls needs a non-empty list of http(s) URLs")
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     body = {"urls": list(urls), "source_type": "url"}
-    data = yield from call_flow(ctx, Call("POST", path, json=body))
+    data = yield from call_flow(ctx, Call("POST", path, json=body, name=Endpoint.UPLOAD))
     return _uploads(data, [url_name(u) for u in urls])
 
 

@@ -1,4 +1,4 @@
-"""Reading answers: envelopes, error mapping (body code first, then HTTP status)."""
+"""Reading answers: envelopes, and the error an answer means (see `error_table`)."""
 
 from __future__ import annotations
 
@@ -12,38 +12,14 @@ from ..errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ExportBlockedError,
-    FileTooLargeError,
-    InsufficientCreditsError,
     InvalidResponseError,
-    MissingClientIdError,
-    NotFoundError,
     RateLimitError,
-    RequestTimeoutError,
-    ServerError,
-    SessionNotFoundError,
-    UnsupportedFileTypeError,
 )
+from .error_table import Endpoint, find_rule
 from .redact import redact
 
 EnvelopeKind = Literal["code", "render"]
 
-_CODE_CLASSES: dict[int, type[APIError]] = {
-    1001: AuthenticationError,
-    1002: SessionNotFoundError,
-    2001: InsufficientCreditsError,
-    4001: UnsupportedFileTypeError,
-    4002: FileTooLargeError,
-}
-_CODE_MESSAGES = {
-    1001: "token invalid or expired",
-    1002: "session not found",
-    2001: "out of credits",
-    4001: "unsupported file type",
-    4002: "file too large (the limit is 500 MB)",
-}
 _MAX_TEXT = 300
 
 
@@ -134,76 +110,53 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
 
 
-def _status_error(status: int, message: str, response: httpx.Response, **fields: Any) -> APIError:
-    lower = message.lower()
-    if status == 400:
-        if "client" in lower and "id" in lower:
-            return MissingClientIdError(message, **fields)
-        return BadRequestError(message, **fields)
-    if status in (401, 403):
-        return AuthenticationError(message, **fields)
-    if status == 402:
-        return ExportBlockedError(message, **fields)
-    if status == 404:
-        if "session" in lower and "not found" in lower:
-            return SessionNotFoundError(message, **fields)
-        return NotFoundError(message, **fields)
-    if status == 413:
-        return FileTooLargeError(message, **fields)
-    if status == 415:
-        return UnsupportedFileTypeError(message, **fields)
-    if status == 429:
-        retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        return RateLimitError(message, retry_after=retry_after, **fields)
-    if status == 408:
-        return RequestTimeoutError(message, **fields)
-    if status >= 500:
-        return ServerError(message, **fields)
-    return APIError(message, **fields)
-
-
-def error_for_response(response: httpx.Response, body: Any) -> APIError | None:
+def error_for_response(
+    response: httpx.Response, body: Any, endpoint: Endpoint | None = None
+) -> APIError | None:
     """The error an answer means, or ``None`` when it is a success.
 
-    The body's ``code`` decides first (``0`` is success), then ``success: false``,
-    then the HTTP status. Non-JSON bodies (an HTML 502 page) map by status.
+    A non-zero body ``code``, a ``success: false`` body or an HTTP status of 300 or
+    more is a failure; its class comes from the one table of `error_class` (body code,
+    then HTTP status and ``endpoint``). Non-JSON bodies (an HTML 502 page) map by status.
     """
     status = response.status_code
     code = body.get("code") if isinstance(body, dict) else None
     failed = isinstance(code, int) and not isinstance(code, bool) and code != 0
-    if (
-        not failed
-        and status < 300
-        and not (isinstance(body, dict) and body.get("success") is False)
-    ):
+    refused = isinstance(body, dict) and body.get("success") is False
+    if not failed and not refused and status < 300:
         return None  # the common case: nothing to build
-    fields: dict[str, Any] = {
-        "status_code": status,
+    body_code = code if failed else None
+    if body_code is None and status < 300:
+        # ``success: false`` with a 2xx status: a failure the table cannot place.
+        return APIError(
+            _message(body, "the service reported a failure"), **_fields(response, body, None)
+        )
+    rule = find_rule(code=body_code, status=status, endpoint=endpoint)
+    cls = rule.error if rule is not None else APIError
+    if body_code is not None and not 400 <= body_code <= 599:
+        fallback = rule.meaning if rule is not None else f"error code {body_code}"
+    else:
+        fallback = f"HTTP {status} {response.reason_phrase or 'error'}"
+    fields = _fields(response, body, body_code)
+    message = _message(body, fallback)
+    if cls is RateLimitError:
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        return RateLimitError(message, retry_after=retry_after, **fields)
+    return cls(message, **fields)
+
+
+def _fields(response: httpx.Response, body: Any, code: int | None) -> dict[str, Any]:
+    return {
+        "code": code,
+        "status_code": response.status_code,
         "request_id": _request_id(response, body),
         "body": redact_json(body),
     }
-    if isinstance(body, dict):
-        if failed:
-            assert isinstance(code, int)
-            fields["code"] = code
-            if code in _CODE_CLASSES:
-                message = _message(body, _CODE_MESSAGES[code])
-                return _CODE_CLASSES[code](message, **fields)
-            if 400 <= code <= 599:
-                return _status_error(code, _message(body, f"error {code}"), response, **fields)
-            return APIError(_message(body, f"error code {code}"), **fields)
-        if body.get("success") is False:
-            message = _message(body, "the service reported a failure")
-            if status >= 400:
-                return _status_error(status, message, response, **fields)
-            return APIError(message, **fields)
-    if status >= 300:
-        reason = response.reason_phrase or "error"
-        return _status_error(status, _message(body, f"HTTP {status} {reason}"), response, **fields)
-    return None
 
 
-def read_answer(response: httpx.Response, kind: EnvelopeKind = "code") -> dict[str, Any]:
+def read_answer(
+    response: httpx.Response, kind: EnvelopeKind = "code", endpoint: Endpoint | None = None
+) -> dict[str, Any]:
     """Return the useful part of an answer, or raise the error it means.
 
     ``kind="code"`` returns ``data`` of ``{"code": 0, "data": {...}}``;
@@ -211,7 +164,7 @@ def read_answer(response: httpx.Response, kind: EnvelopeKind = "code") -> dict[s
     several published shapes, read by :mod:`nemovideo._protocol.render`).
     """
     body = decode_body(response.content)
-    error = error_for_response(response, body)
+    error = error_for_response(response, body, endpoint)
     if error is not None:
         raise error
     if not isinstance(body, dict):

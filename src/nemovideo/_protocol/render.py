@@ -22,6 +22,7 @@ from ..models.render import RenderStatus
 from . import endpoints
 from .calls import Call, CallContext, call_flow
 from .download import download
+from .error_table import Endpoint
 from .ops import Flow, Sleep
 
 DEFAULT_WAIT_TIMEOUT = 600.0
@@ -69,7 +70,7 @@ def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     """E8: submit ``job`` with its current id."""
     body = {"id": job.id, "sessionId": job.session_id, "draft": job.draft, "output": job.output}
     answer = yield from call_flow(
-        ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render")
+        ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render", name=Endpoint.EXPORT)
     )
     status = RenderStatus.from_answer(answer, job.id)
     job.last_status = status
@@ -93,7 +94,13 @@ def export(ctx: CallContext, session_id: str, output: dict[str, Any]) -> Flow[Re
 
 def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     """E9: one status reading (transient errors retried on the same id)."""
-    call = Call("GET", endpoints.render_status_path(job.id), idempotent=True, kind="render")
+    call = Call(
+        "GET",
+        endpoints.render_status_path(job.id),
+        idempotent=True,
+        kind="render",
+        name=Endpoint.RENDER_STATUS,
+    )
     answer = yield from call_flow(ctx, call)
     reading = RenderStatus.from_answer(answer, job.id)
     job.last_status = reading

@@ -15,6 +15,7 @@ import httpx
 
 from ..errors import DownloadError
 from .envelope import decode_body, error_for_response
+from .error_table import Endpoint
 
 __all__ = ["DownloadOutcome", "check_complete", "expected_size", "inspect_response", "temp_path"]
 
@@ -40,7 +41,7 @@ def inspect_response(response: httpx.Response) -> DownloadOutcome | None:
         return DownloadOutcome(location=urljoin(str(response.url), response.headers["location"]))
     if response.status_code >= 300:
         body = decode_body(response.content)
-        error = error_for_response(response, body)
+        error = error_for_response(response, body, Endpoint.DOWNLOAD)
         raise DownloadError(f"download failed: {error}") from error
     return None
 

@@ -39,6 +39,7 @@ from ..models.state import SessionState
 from . import endpoints
 from .calls import Call, CallContext, call_flow
 from .changes import draft_changes
+from .error_table import Endpoint
 from .events import decode_frame
 from .ops import Flow, Sleep
 from .sse import SSEDecoder
@@ -76,6 +77,7 @@ def open_flow(
         stream=True,
         read_timeout=policy.idle_timeout,
         extra_headers=(("Accept", "text/event-stream"),),
+        name=Endpoint.CONVERSATION,
     )
     try:
         response = yield from call_flow(ctx, call)
