@@ -25,7 +25,6 @@ from .download import download
 from .error_table import Endpoint
 from .ops import Flow, Sleep
 
-DEFAULT_WAIT_TIMEOUT = 600.0
 FIRST_POLL = 2.0
 POLL_GROWTH = 1.5
 MAX_POLL = 15.0

@@ -59,7 +59,7 @@ class Render:
 
     def wait(
         self,
-        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+        timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: Callable[[RenderStatus], None] | None = None,
     ) -> RenderStatus:
@@ -87,7 +87,7 @@ class Render:
         path: str | Path,
         on_progress: Callable[[int, int | None], None] | None = None,
         *,
-        timeout: float = rendering.DEFAULT_WAIT_TIMEOUT,
+        timeout: float = 600.0,
     ) -> Path:
         """Wait if needed, then download the video to ``path`` (a file, or a folder for
         ``<render id>.mp4``).
