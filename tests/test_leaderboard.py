@@ -193,6 +193,7 @@ async def test_no_ranking_in_the_answer_is_a_clear_error(
     client = client_for("sync", emulator)
     with pytest.raises(RankingNotFoundError) as caught:
         client.leaderboard(clips[:1], prompt="hello there", output=tmp_path / "x.mp4")
+    assert caught.value.reply is not None
     assert "I can add a title" in caught.value.reply.text
 
 
