@@ -66,7 +66,8 @@ async def test_the_leaderboard_end_to_end(
     assert board.top == 3
     assert len(board.winners) == 3
     assert board.reply.text.startswith("Here is the ranking")
-    assert board.render.id.startswith("render_")
+    assert board.render_id is not None
+    assert board.render_id.startswith("render_")
     with av.open(str(board.video_path)) as container:
         video = container.streams.video[0]
         assert (video.codec_context.width, video.codec_context.height) == (1920, 1080)

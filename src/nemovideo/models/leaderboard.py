@@ -52,7 +52,8 @@ class Leaderboard:
             or ``"text"``.
         reply: the agent's :class:`~nemovideo.Reply`.
         state: the session state after the turn.
-        render: the render (a ``Render`` or ``AsyncRender``).
+        render_id: the render's id; re-attach to it with
+            ``client.render(render_id, session_id=session_id)``.
         video_path: the downloaded MP4.
         warnings: things worth knowing (clip lengths far apart, say).
         session_id: the session, to carry on editing.
@@ -64,7 +65,7 @@ class Leaderboard:
     source: str
     reply: Reply = attrs.field(repr=False)
     state: SessionState | None = attrs.field(default=None, repr=False)
-    render: Any = attrs.field(default=None, repr=False)
+    render_id: str | None = None
     video_path: Path | None = None
     warnings: tuple[str, ...] = ()
     session_id: str | None = None
@@ -77,14 +78,13 @@ class Leaderboard:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ranking, video path, render id, warnings."""
-        render_id = getattr(self.render, "id", None)
         return {
             "session_id": self.session_id,
             "top": self.top,
             "source": self.source,
             "entries": [entry.to_dict() for entry in self.entries],
             "video": str(self.video_path) if self.video_path is not None else None,
-            "render_id": render_id,
+            "render_id": self.render_id,
             "warnings": list(self.warnings),
             "reply": self.reply.text,
         }

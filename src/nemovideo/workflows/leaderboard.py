@@ -263,7 +263,7 @@ def run(
     render.wait(on_progress=_render_reporter(tracker))
     path = render.download(plan.output, on_progress=_download_reporter(tracker))
     tracker.report("downloading", 1.0, str(path))
-    return attrs.evolve(board, render=render, video_path=path)
+    return attrs.evolve(board, render_id=render.id, video_path=path)
 
 
 async def arun(
@@ -308,4 +308,4 @@ async def arun(
     await render.wait(on_progress=_render_reporter(tracker))
     path = await render.download(plan.output, on_progress=_download_reporter(tracker))
     tracker.report("downloading", 1.0, str(path))
-    return attrs.evolve(board, render=render, video_path=path)
+    return attrs.evolve(board, render_id=render.id, video_path=path)
