@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidResponseError
+from ._converter import Model
 from ._fields import opt_float
 
 
@@ -15,14 +16,16 @@ def _number(value: float) -> int | float:
 
 
 @attrs.frozen
-class Credits:
+class Credits(Model):
     """Credits of the account.
+
+    `to_dict` gives ``available``, ``frozen`` and ``total``; ``raw`` is left out.
 
     Attributes:
         available: credits that can be spent now.
         frozen: credits held by work still running.
         total: ``available + frozen``.
-        raw: the JSON the service sent.
+        raw: the JSON the service sent (empty when made by `from_dict`).
     """
 
     available: int | float

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidResponseError
+from ._converter import Model
 from ._fields import opt_dict, opt_float, opt_int, opt_str
 
 
@@ -37,12 +38,14 @@ def _state(word: str) -> RenderState:
 
 
 @attrs.frozen
-class RenderStatus:
+class RenderStatus(Model):
     """One reading of a render's status.
+
+    `to_dict` gives every field but ``raw``, ``state`` as its value (``"completed"``).
 
     Attributes:
         id: the render id.
-        state: a :class:`RenderState`.
+        state: a `RenderState` (`from_dict` reads an unknown one as ``PROCESSING``).
         status: the status word exactly as the service sent it.
         progress: 0-100.
         output_url: where the finished file is, once completed.
@@ -51,7 +54,7 @@ class RenderStatus:
         completed_at: milliseconds since the epoch, when given.
         duration: seconds of output video, when given.
         size: bytes of the output file, when given.
-        raw: the JSON the service sent.
+        raw: the JSON the service sent (empty when made by `from_dict`).
     """
 
     id: str

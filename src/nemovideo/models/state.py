@@ -7,13 +7,16 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidResponseError
+from ._converter import Model
 from ._fields import as_list, opt_dict, opt_str
 from .draft import Draft
 
 
 @attrs.frozen
-class SessionState:
+class SessionState(Model):
     """What the service holds for a session.
+
+    `to_dict` gives every field but ``raw``, the draft in its own exact form.
 
     Attributes:
         session_id: the session.
@@ -24,7 +27,7 @@ class SessionState:
         canvas_config: the canvas (size, frame rate), when present.
         generated_media: media the agent generated.
         video_analyses: per-clip analyses, when the agent made some.
-        raw: the whole ``data`` object as sent.
+        raw: the whole ``data`` object as sent (empty when made by `from_dict`).
     """
 
     session_id: str
@@ -39,10 +42,9 @@ class SessionState:
 
     @property
     def draft_dict(self) -> dict[str, Any] | None:
-        """The draft exactly as the service sent it (what an export sends back)."""
-        state = self._state_object(self.raw)
-        draft = state.get("draft")
-        return draft if isinstance(draft, dict) else None
+        """The draft exactly as the service sent it, key order included (what an
+        export sends back), or ``None`` when there is none."""
+        return self.draft.to_dict() if self.draft is not None else None
 
     @staticmethod
     def _state_object(data: dict[str, Any]) -> dict[str, Any]:

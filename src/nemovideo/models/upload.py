@@ -6,12 +6,15 @@ from typing import Any
 
 import attrs
 
+from ._converter import Model
 from ._fields import opt_float, opt_int, opt_str
 
 
 @attrs.frozen
-class Upload:
+class Upload(Model):
     """A file the service holds for a session.
+
+    `to_dict` gives every field but ``raw``.
 
     Attributes:
         filename: its name.
@@ -23,7 +26,7 @@ class Upload:
         fps: frames per second, for video.
         hash: the service's content hash.
         size: bytes, when the service says.
-        raw: the JSON the service sent.
+        raw: the JSON the service sent (empty when made by `from_dict`).
     """
 
     filename: str

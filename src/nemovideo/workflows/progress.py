@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import attrs
 
+from ..models._converter import Model
+
 __all__ = ["STAGES", "ProgressTracker", "WorkflowProgress"]
 
 STAGES: dict[str, tuple[float, float]] = {
@@ -19,8 +21,10 @@ STAGES: dict[str, tuple[float, float]] = {
 
 
 @attrs.frozen
-class WorkflowProgress:
+class WorkflowProgress(Model):
     """Where a workflow is.
+
+    `to_dict` gives every field.
 
     Attributes:
         stage: ``upload``, ``ranking``, ``rendering`` or ``downloading``.
