@@ -1,5 +1,5 @@
-"""Every model round-trips through ``to_dict``/``from_dict`` and ``to_json``, read
-leniently through the one converter."""
+"""Every model round-trips through ``to_dict``/``from_dict`` and ``to_json``; the
+service's answers are read through the same converter, leniently, ``raw`` kept."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from nemovideo import (
     Heartbeat,
     Leaderboard,
     LeaderboardEntry,
+    NemoVideoError,
     RenderState,
     RenderStatus,
     Reply,
@@ -38,6 +39,7 @@ from nemovideo import (
     Upload,
     WorkflowProgress,
 )
+from nemovideo._protocol import answers
 from nemovideo.models._converter import Model
 
 TEXT = st.text(max_size=8)
@@ -304,6 +306,89 @@ def test_from_dict_reads_any_object_or_says_why(cls: type[Model], data: dict[str
     except ValueError:
         return
     assert isinstance(model, cls)
+
+
+def test_answers_keep_raw_and_read_the_service_spellings() -> None:
+    body = {
+        "success": True,
+        "data": {
+            "taskId": "r9",
+            "status": "Succeeded",
+            "progress": 140,
+            "output": {"url": "https://cdn/o.mp4", "duration": "3.5", "size": 1e400},
+            "createdAt": 1700000000000,
+            "completedAt": "soon",
+            "new_field": [1],
+        },
+    }
+    status = answers.render_status(body)
+    assert status.raw is body
+    assert (status.id, status.state, status.progress) == ("r9", RenderState.COMPLETED, 100.0)
+    assert (status.output_url, status.duration, status.size) == ("https://cdn/o.mp4", 3.5, None)
+    assert (status.created_at, status.completed_at) == (1700000000000, None)
+    files = {"files": [{"name": "a.mp4", "url": "https://cdn/a", "width": 1.5e400, "fps": "x"}]}
+    (upload,) = answers.uploads(files, ["local.mp4"])
+    assert (upload.filename, upload.cdn_url, upload.width, upload.fps) == (
+        "a.mp4",
+        "https://cdn/a",
+        None,
+        None,
+    )
+    assert upload.raw is files["files"][0]
+    data = {"session_id": 123, "state": {"draft": {"t": []}, "video_infos": 5}}
+    state = answers.session_state(data, "fallback")
+    assert (state.session_id, state.video_infos, state.raw) == ("123", [], data)
+    assert state.raw is data
+    credits = answers.credits({"available": 10.0, "frozen": "2"})
+    assert (credits.available, credits.frozen, credits.total) == (10, 2, 12)
+
+
+WIRE_KEYS = st.sampled_from(
+    [
+        "available",
+        "frozen",
+        "total",
+        "data",
+        "state",
+        "draft",
+        "status",
+        "progress",
+        "output",
+        "url",
+        "size",
+        "duration",
+        "width",
+        "createdAt",
+        "files",
+        "filename",
+        "session_id",
+        "x",
+    ]
+)
+ODD_NUMBERS = st.sampled_from([math.nan, math.inf, -math.inf, 10**400, -(10**30), 1e308, True])
+WIRE_VALUES = st.recursive(
+    st.none() | st.integers() | ODD_NUMBERS | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(WIRE_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(WIRE_KEYS, WIRE_VALUES, max_size=6))
+def test_answers_read_odd_numbers_as_data_or_an_sdk_error(data: dict[str, Any]) -> None:
+    readers = (
+        lambda v: answers.credits(v),
+        lambda v: answers.session_state(v, "s"),
+        lambda v: answers.render_status(v, "r"),
+        lambda v: answers.upload(v, "f"),
+        lambda v: answers.uploads(v, ["f"]),
+    )
+    for reader in readers:
+        try:
+            model = reader(data)
+        except NemoVideoError:
+            continue
+        assert model is not None
 
 
 def test_importing_models_does_not_import_cattrs() -> None:

@@ -19,7 +19,7 @@ from ..errors import (
     ServerError,
 )
 from ..models.render import RenderStatus
-from . import endpoints
+from . import answers, endpoints
 from .calls import Call, CallContext, call_flow
 from .download import download
 from .ops import Flow, Sleep
@@ -71,7 +71,7 @@ def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     answer = yield from call_flow(
         ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render")
     )
-    status = RenderStatus.from_answer(answer, job.id)
+    status = answers.render_status(answer, job.id)
     job.last_status = status
     return status
 
@@ -95,7 +95,7 @@ def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     """E9: one status reading (transient errors retried on the same id)."""
     call = Call("GET", endpoints.render_status_path(job.id), idempotent=True, kind="render")
     answer = yield from call_flow(ctx, call)
-    reading = RenderStatus.from_answer(answer, job.id)
+    reading = answers.render_status(answer, job.id)
     job.last_status = reading
     return reading
 

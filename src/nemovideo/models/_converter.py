@@ -3,16 +3,21 @@
 ``import cattrs`` costs more than a model module should, so nothing here imports it
 until a model is first turned into a dict or read from one; the converter is then
 built once (thread-safe) and every class's hooks are generated once, on first use.
-The events' tagged union, the one costly part, is added only when a dict is first
-made or read.
+Reading the service's answers needs only the base converter; the events' tagged
+union, the one costly part, is added on the first `to_dict`/`from_dict`.
 
-The *model form* is what `Model.to_dict` gives and `Model.from_dict` reads: the
-attribute names as keys (`Leaderboard.video_path` is written ``video``), JSON-ready
-values (enums as their values, paths as strings, tuples as lists, events tagged with
-their class name under ``type``). The service's JSON (``raw``, ``raw_ranking``) is
-left out: it can be large and is not part of a model's equality.
+Two dict forms, one converter:
 
-It reads leniently: a wrong-typed field becomes ``None`` (or the empty value of a
+- The *model form*, what `Model.to_dict` gives and `Model.from_dict` reads: the
+  attribute names as keys (`Leaderboard.video_path` is written ``video``), JSON-ready
+  values (enums as their values, paths as strings, tuples as lists, events tagged with
+  their class name under ``type``). The service's JSON (``raw``, ``raw_ranking``) is
+  left out: it can be large and is not part of a model's equality.
+- The *wire form*, what the service sends, read by `read_wire` for the answer readers
+  of ``nemovideo._protocol.answers``: the service's spellings (``outputUrl``,
+  ``createdAt``...) and ``raw`` set to the exact JSON object the service sent.
+
+Both read leniently: a wrong-typed field becomes ``None`` (or the empty value of a
 field that cannot be ``None``: ``""``, ``0``, ``False``, ``{}``, ``[]``, ``()``),
 never an exception, and unknown keys are ignored. `structure` raises `ValueError`
 only for what no leniency can mend (not an object, a missing required key, a word
@@ -30,7 +35,7 @@ from ._fields import opt_float, opt_int, opt_number, opt_str
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["Model", "converter", "structure", "unstructure"]
+__all__ = ["Model", "converter", "read_wire", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -42,12 +47,23 @@ RENAMES: dict[str, dict[str, str]] = {
 }
 """Model-form keys that differ from the attribute names (kept from earlier output)."""
 
+WIRE_RENAMES: dict[str, dict[str, str]] = {
+    "nemovideo.models.render.RenderStatus": {
+        "output_url": "outputUrl",
+        "created_at": "createdAt",
+        "completed_at": "completedAt",
+    },
+}
+"""The service's spellings of fields, per model (wire form)."""
+
 EVENT_TAG = "type"
 """The key that names an event's class in the model form."""
 
+_RAW_KEY = "nemovideo:raw"  # where `read_wire` hands ``raw`` to the generated hook
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
 _events_configured = False
+_wire_hooks: dict[type, Callable[[Mapping[str, Any], Any], Any]] = {}
 
 
 class Model:
@@ -122,8 +138,39 @@ def unstructure(obj: Any) -> dict[str, Any]:
     return out
 
 
+def read_wire(cls: type[T], fields: dict[str, Any], raw: Any) -> T:
+    """Read ``cls`` from the service's JSON: its spellings, lenient types, and ``raw``.
+
+    ``fields`` is the (normalised) object to read, a dict the caller hands over: it
+    may be changed. ``raw`` is kept as the model's ``raw``, the exact JSON sent.
+    """
+    hook = _wire_hooks.get(cls)
+    if hook is None:
+        hook = _wire_hook(cls)
+    fields[_RAW_KEY] = raw
+    result: T = hook(fields, cls)
+    return result
+
+
 def _name(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _wire_hook(cls: type) -> Callable[[Mapping[str, Any], Any], Any]:
+    from cattrs.gen import make_dict_structure_fn, override
+
+    renames = WIRE_RENAMES.get(_name(cls), {})
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
+    overrides["raw"] = override(rename=_RAW_KEY, struct_hook=_keep)
+    hook: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(
+        cls, converter(), **overrides
+    )
+    _wire_hooks[cls] = hook
+    return hook
+
+
+def _keep(value: Any, _: Any) -> Any:
+    return value
 
 
 def _build() -> cattrs.Converter:

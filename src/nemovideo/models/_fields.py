@@ -1,7 +1,7 @@
 """Lenient readers for JSON fields: wrong types become ``None``, never an exception.
 
-They are also the primitive hooks of the models' converter
-(`nemovideo.models._converter`).
+They are the primitive hooks of the models' converter (`nemovideo.models._converter`)
+and the readers the protocol code uses where a decision depends on a value.
 """
 
 from __future__ import annotations
@@ -51,13 +51,3 @@ def opt_number(value: Any) -> int | float | None:
     if number is None:
         return None
     return int(number) if number.is_integer() else number
-
-
-def opt_dict(value: Any) -> dict[str, Any] | None:
-    """A JSON object, else ``None``."""
-    return value if isinstance(value, dict) else None
-
-
-def as_list(value: Any) -> list[Any]:
-    """A JSON array, else an empty list."""
-    return value if isinstance(value, list) else []

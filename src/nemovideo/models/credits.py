@@ -6,13 +6,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import InvalidResponseError
 from ._converter import Model
-from ._fields import opt_float
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 @attrs.frozen
@@ -32,18 +26,3 @@ class Credits(Model):
     frozen: int | float = 0
     total: int | float = 0
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Credits:
-        """Read the ``data`` of E6; a missing ``available`` is an :class:`InvalidResponseError`."""
-        available = opt_float(data.get("available"))
-        if available is None:
-            raise InvalidResponseError("credit balance without 'available'", body=data)
-        frozen = opt_float(data.get("frozen")) or 0.0
-        total = opt_float(data.get("total"))
-        return cls(
-            available=_number(available),
-            frozen=_number(frozen),
-            total=_number(total if total is not None else available + frozen),
-            raw=data,
-        )

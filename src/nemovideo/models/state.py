@@ -6,9 +6,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import InvalidResponseError
 from ._converter import Model
-from ._fields import as_list, opt_dict, opt_str
 from .draft import Draft
 
 
@@ -45,29 +43,3 @@ class SessionState(Model):
         """The draft exactly as the service sent it, key order included (what an
         export sends back), or ``None`` when there is none."""
         return self.draft.to_dict() if self.draft is not None else None
-
-    @staticmethod
-    def _state_object(data: dict[str, Any]) -> dict[str, Any]:
-        state = data.get("state")
-        if isinstance(state, dict):
-            return state
-        return data
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any], session_id: str = "") -> SessionState:
-        """Read the ``data`` of E7; unexpected shapes keep their raw JSON reachable."""
-        state = cls._state_object(data)
-        draft_value = state.get("draft")
-        if draft_value is not None and not isinstance(draft_value, dict):
-            raise InvalidResponseError("state.draft is not a JSON object", body=data)
-        return cls(
-            session_id=opt_str(data.get("session_id")) or session_id,
-            task_id=opt_str(data.get("task_id")),
-            task_name=opt_str(data.get("task_name")),
-            draft=Draft.from_dict(draft_value) if isinstance(draft_value, dict) else None,
-            video_infos=as_list(state.get("video_infos")),
-            canvas_config=opt_dict(state.get("canvas_config")),
-            generated_media=as_list(state.get("generated_media")),
-            video_analyses=as_list(state.get("video_analyses")),
-            raw=data,
-        )

@@ -7,7 +7,6 @@ from typing import Any
 import attrs
 
 from ._converter import Model
-from ._fields import opt_float, opt_int, opt_str
 
 
 @attrs.frozen
@@ -39,19 +38,3 @@ class Upload(Model):
     hash: str | None = None
     size: int | None = None
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any], fallback_name: str = "") -> Upload:
-        """Read one entry of E5's ``files``; wrong-typed fields become ``None``."""
-        return cls(
-            filename=opt_str(data.get("filename")) or opt_str(data.get("name")) or fallback_name,
-            file_type=opt_str(data.get("file_type")),
-            cdn_url=opt_str(data.get("cdn_url")) or opt_str(data.get("url")),
-            duration=opt_float(data.get("duration")),
-            width=opt_int(data.get("width")),
-            height=opt_int(data.get("height")),
-            fps=opt_float(data.get("fps")),
-            hash=opt_str(data.get("hash")),
-            size=opt_int(data.get("size")),
-            raw=data,
-        )
