@@ -21,12 +21,19 @@ def opt_str(value: Any) -> str | None:
 def opt_float(value: Any) -> float | None:
     """A number (or a numeric string) as float, else ``None`` (also for an int too
     large for a float)."""
+    if isinstance(value, float):
+        return value
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float | str):
+    if isinstance(value, int):
         try:
             return float(value)
-        except (ValueError, OverflowError):
+        except OverflowError:
+            return None
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
             return None
     return None
 
