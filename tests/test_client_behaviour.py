@@ -421,6 +421,7 @@ async def test_wait_has_an_overall_timeout(kind: str, service: FakeService) -> N
     render = await done(client.session("1").export())
     with pytest.raises(RenderTimeoutError) as caught:
         await done(render.wait(timeout=20))
+    assert caught.value.status is not None
     assert caught.value.status.progress > 0
     assert caught.value.render_id == render.id
     assert clock.now == pytest.approx(20)

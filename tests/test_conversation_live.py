@@ -130,6 +130,7 @@ async def test_a_crash_ends_the_turn_with_agent_error(kind: str, emulator: Runni
     finally:
         await closing(client)
     assert caught.value.error == "ValueError: emulated crash"
+    assert caught.value.reply is not None
     assert caught.value.reply.text.startswith("I added the title")
 
 

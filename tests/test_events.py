@@ -302,6 +302,7 @@ def test_turn_machine_decodes_across_chunks_and_checks_limits() -> None:
     with pytest.raises(errors.TurnTimeoutError) as caught:
         machine.feed(b":\n\n", 12.5)
     assert caught.value.kind == "heartbeats_only"
+    assert caught.value.reply is not None
     assert caught.value.reply.text == "hi"
 
 

@@ -12,11 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nemovideo import NemoVideoError
+from nemovideo._protocol import answers
 from nemovideo._protocol.envelope import read_answer
-from nemovideo.models.credits import Credits
-from nemovideo.models.render import RenderStatus
-from nemovideo.models.state import SessionState
-from nemovideo.models.upload import Upload
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
@@ -74,10 +71,10 @@ def test_any_answer_is_data_or_an_sdk_error(status: int, body: bytes, kind: Any)
 @given(JSON)
 def test_models_read_any_json(value: Any) -> None:
     for reader in (
-        lambda v: SessionState.from_data(v, session_id="1"),
-        lambda v: RenderStatus.from_answer(v, render_id="r"),
-        Credits.from_data,
-        lambda v: Upload.from_data(v, "name"),
+        lambda v: answers.session_state(v, session_id="1"),
+        lambda v: answers.render_status(v, render_id="r"),
+        answers.credits,
+        lambda v: answers.upload(v, "name"),
     ):
         if not isinstance(value, dict):
             continue

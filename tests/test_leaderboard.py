@@ -21,11 +21,11 @@ from nemovideo import (
     UploadError,
     WorkflowProgress,
 )
+from nemovideo._protocol import answers
 from nemovideo.cli import app
 from nemovideo.emulator import RunningEmulator
 from nemovideo.emulator.samples import make_clips
 from nemovideo.models.reply import Reply
-from nemovideo.models.state import SessionState
 from nemovideo.models.upload import Upload
 from nemovideo.workflows import LeaderboardPlan, read_ranking
 
@@ -174,7 +174,7 @@ def test_ranking_is_read_from_tools_then_state_then_text() -> None:
     assert entries[0].upload == uploads[1]
     assert raw["rankings"][0]["name"] == "a.mp4"
 
-    state = SessionState.from_data(
+    state = answers.session_state(
         {"state": {"video_analyses": [{"clip": "a.mp4", "score": 70, "rank": 1, "fps": 30}]}}
     )
     entries, source, _ = read_ranking(_reply(), state, uploads) or ([], "", None)
@@ -194,6 +194,7 @@ async def test_no_ranking_in_the_answer_is_a_clear_error(
     client = client_for("sync", emulator)
     with pytest.raises(RankingNotFoundError) as caught:
         client.leaderboard(clips[:1], prompt="hello there", output=tmp_path / "x.mp4")
+    assert caught.value.reply is not None
     assert "I can add a title" in caught.value.reply.text
 
 

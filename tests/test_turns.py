@@ -272,6 +272,7 @@ async def test_a_crash_frame_raises_agent_error_with_the_partial_reply(
         await done(turn.result())
     assert caught.value.error == "ValueError: no clips"
     assert caught.value.details == {"tool": "rank"}
+    assert caught.value.reply is not None
     assert caught.value.reply.text == "Ranking your clips."
     assert agent.stream is not None
     assert agent.stream.closed
@@ -298,6 +299,7 @@ async def test_heartbeats_only_and_turn_limits(kind: str, clock: Clock) -> None:
     with pytest.raises(TurnTimeoutError) as caught:
         await done(turn.result())
     assert caught.value.kind == "turn"
+    assert caught.value.reply is not None
     assert caught.value.reply.text == "x\ny\nz", "what arrived is kept"
 
 

@@ -9,7 +9,13 @@ the HTTP status and the endpoint, never by message text: see the errors guide.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models.changes import Change
+    from .models.render import RenderStatus
+    from .models.reply import Reply
+    from .models.upload import Upload
 
 __all__ = [
     "APIConnectionError",
@@ -226,10 +232,10 @@ class RenderFailedError(NemoVideoError):
 
     Attributes:
         render_id: the id of the last render tried.
-        status: the last :class:`~nemovideo.RenderStatus` seen, if any.
+        status: the last `RenderStatus` seen, if any.
     """
 
-    def __init__(self, message: str, *, render_id: str, status: Any = None) -> None:
+    def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
         super().__init__(message)
         self.render_id = render_id
         self.status = status
@@ -242,10 +248,10 @@ class RenderTimeoutError(NemoVideoError):
 
     Attributes:
         render_id: the render waited for.
-        status: the last :class:`~nemovideo.RenderStatus` seen, if any.
+        status: the last `RenderStatus` seen, if any.
     """
 
-    def __init__(self, message: str, *, render_id: str, status: Any = None) -> None:
+    def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
         super().__init__(message)
         self.render_id = render_id
         self.status = status
@@ -255,11 +261,13 @@ class UploadError(NemoVideoError):
     """Some files of a batch upload failed; the others were uploaded.
 
     Attributes:
-        uploaded: the :class:`~nemovideo.Upload` objects of the files that went up.
+        uploaded: the `Upload` objects of the files that went up.
         failures: ``(path, error)`` for every file that did not.
     """
 
-    def __init__(self, message: str, *, uploaded: list[Any], failures: list[tuple[str, Exception]]):
+    def __init__(
+        self, message: str, *, uploaded: list[Upload], failures: list[tuple[str, Exception]]
+    ) -> None:
         super().__init__(message)
         self.uploaded = uploaded
         self.failures = failures
@@ -273,11 +281,11 @@ class TurnError(NemoVideoError):
     """A conversation turn did not end normally.
 
     Attributes:
-        reply: what the turn produced before it ended (a :class:`~nemovideo.Reply`),
-            or ``None`` when nothing arrived.
+        reply: what the turn produced before it ended (a `Reply`), or ``None`` when
+            nothing arrived.
     """
 
-    def __init__(self, message: str, *, reply: Any = None) -> None:
+    def __init__(self, message: str, *, reply: Reply | None = None) -> None:
         super().__init__(message)
         self.reply = reply
 
@@ -299,7 +307,9 @@ class AgentError(TurnError):
         details: its ``error_details``.
     """
 
-    def __init__(self, message: str, *, error: str, details: Any = None, reply: Any = None):
+    def __init__(
+        self, message: str, *, error: str, details: Any = None, reply: Reply | None = None
+    ) -> None:
         super().__init__(message, reply=reply)
         self.error = error
         self.details = details
@@ -314,7 +324,9 @@ class TurnTimeoutError(TurnError):
     the state before sending anything else.
     """
 
-    def __init__(self, message: str, *, kind: str, elapsed: float, reply: Any = None) -> None:
+    def __init__(
+        self, message: str, *, kind: str, elapsed: float, reply: Reply | None = None
+    ) -> None:
         super().__init__(message, reply=reply)
         self.kind = kind
         self.elapsed = elapsed
@@ -326,7 +338,7 @@ class TurnLostError(TurnError):
     The message was not sent again. Attributes: ``reads`` (how many state reads).
     """
 
-    def __init__(self, message: str, *, reads: int, reply: Any = None) -> None:
+    def __init__(self, message: str, *, reads: int, reply: Reply | None = None) -> None:
         super().__init__(message, reply=reply)
         self.reads = reads
 
@@ -337,15 +349,15 @@ class NotSettledError(NemoVideoError):
     Attributes: ``changes`` (what was added so far).
     """
 
-    def __init__(self, message: str, *, changes: list[Any]) -> None:
+    def __init__(self, message: str, *, changes: list[Change]) -> None:
         super().__init__(message)
         self.changes = changes
 
 
 class RankingNotFoundError(NemoVideoError):
     """The agent's answer held no ranking (no scores in a tool result, in
-    ``video_analyses`` or in a numbered list). ``reply`` is what it said."""
+    ``video_analyses`` or in a numbered list). ``reply`` is what it said (a `Reply`)."""
 
-    def __init__(self, message: str, *, reply: Any = None) -> None:
+    def __init__(self, message: str, *, reply: Reply | None = None) -> None:
         super().__init__(message)
         self.reply = reply

@@ -9,6 +9,7 @@ from ..errors import InvalidResponseError
 from ..models.credits import Credits
 from ..models.state import SessionState
 from ..models.upload import Upload
+from . import answers
 from .calls import Call, CallContext, call_flow
 from .error_table import Endpoint
 from .ops import Flow
@@ -76,31 +77,23 @@ def browser_url(ctx: CallContext, claim: str) -> str:
 
 def credits(ctx: CallContext) -> Flow[Credits]:
     """E6: the credit balance."""
-    data = yield from call_flow(
-        ctx, Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
-    )
-    return Credits.from_data(data)
+    call = Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
+    data = yield from call_flow(ctx, call)
+    return answers.credits(data)
 
 
 def state(ctx: CallContext, session_id: str) -> Flow[SessionState]:
     """E7: the session's latest state."""
     path = f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest"
     data = yield from call_flow(ctx, Call("GET", path, idempotent=True, name=Endpoint.STATE))
-    return SessionState.from_data(data, session_id=session_id)
-
-
-def _uploads(data: dict[str, Any], names: list[str]) -> list[Upload]:
-    files = data.get("files")
-    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
-        raise InvalidResponseError("the upload answer has no 'files' list", body=data)
-    return [Upload.from_data(f, names[i] if i < len(names) else "") for i, f in enumerate(files)]
+    return answers.session_state(data, session_id=session_id)
 
 
 def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow[list[Upload]]:
     """E5 with a multipart body (streamed from disk by the driver)."""
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     data = yield from call_flow(ctx, Call("POST", path, multipart=plan, name=Endpoint.UPLOAD))
-    return _uploads(data, [p.path.name for p in plan.parts])
+    return answers.uploads(data, [p.path.name for p in plan.parts])
 
 
 def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list[Upload]]:
@@ -112,7 +105,7 @@ def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     body = {"urls": list(urls), "source_type": "url"}
     data = yield from call_flow(ctx, Call("POST", path, json=body, name=Endpoint.UPLOAD))
-    return _uploads(data, [url_name(u) for u in urls])
+    return answers.uploads(data, [url_name(u) for u in urls])
 
 
 RENDER_PATH = "/api/render/proxy/lambda"

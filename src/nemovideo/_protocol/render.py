@@ -19,7 +19,7 @@ from ..errors import (
     ServerError,
 )
 from ..models.render import RenderStatus
-from . import endpoints
+from . import answers, endpoints
 from .calls import Call, CallContext, call_flow
 from .download import download
 from .error_table import Endpoint
@@ -71,7 +71,7 @@ def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     answer = yield from call_flow(
         ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render", name=Endpoint.EXPORT)
     )
-    status = RenderStatus.from_answer(answer, job.id)
+    status = answers.render_status(answer, job.id)
     job.last_status = status
     return status
 
@@ -101,7 +101,7 @@ def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
         name=Endpoint.RENDER_STATUS,
     )
     answer = yield from call_flow(ctx, call)
-    reading = RenderStatus.from_answer(answer, job.id)
+    reading = answers.render_status(answer, job.id)
     job.last_status = reading
     return reading
 

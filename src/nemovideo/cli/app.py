@@ -223,7 +223,7 @@ def leaderboard(
                 )
         if as_json:
             result = board.to_dict()
-            result["reply"] = translate_gui(result["reply"])
+            result["reply"] = translate_gui(board.reply.text)
             result["seconds"] = round(time.monotonic() - started, 1)
             print(json.dumps(result, indent=2, ensure_ascii=False))
             return

@@ -1,4 +1,8 @@
-"""Lenient readers for JSON fields: wrong types become ``None``, never an exception."""
+"""Lenient readers for JSON fields: wrong types become ``None``, never an exception.
+
+They are the primitive hooks of the models' converter (`nemovideo.models._converter`)
+and the readers the protocol code uses where a decision depends on a value.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,17 @@ def opt_str(value: Any) -> str | None:
 
 
 def opt_float(value: Any) -> float | None:
-    """A number (or a numeric string) as float, else ``None``."""
+    """A number (or a numeric string) as float, else ``None`` (also for an int too
+    large for a float)."""
+    if isinstance(value, float):
+        return value
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            return None
     if isinstance(value, str):
         try:
             return float(value)
@@ -29,18 +39,22 @@ def opt_float(value: Any) -> float | None:
 
 
 def opt_int(value: Any) -> int | None:
-    """A whole number (or a numeric string) as int, else ``None``."""
+    """A whole number (or a numeric string) as int, else ``None`` (also for NaN and
+    infinities). An int is kept exactly; a float is truncated."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     number = opt_float(value)
     if number is None or number != number or number in (float("inf"), float("-inf")):
         return None
     return int(number)
 
 
-def opt_dict(value: Any) -> dict[str, Any] | None:
-    """A JSON object, else ``None``."""
-    return value if isinstance(value, dict) else None
-
-
-def as_list(value: Any) -> list[Any]:
-    """A JSON array, else an empty list."""
-    return value if isinstance(value, list) else []
+def opt_number(value: Any) -> int | float | None:
+    """A number as int when it is whole (``100.0`` -> ``100``), else as float; ``None``
+    when it is not a number. An int is kept exactly."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = opt_float(value)
+    if number is None:
+        return None
+    return int(number) if number.is_integer() else number

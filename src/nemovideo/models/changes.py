@@ -6,6 +6,7 @@ from typing import Literal
 
 import attrs
 
+from ._converter import Model
 from .draft import Segment, Track
 
 __all__ = ["Change"]
@@ -14,8 +15,10 @@ ChangeKind = Literal["added", "removed", "changed"]
 
 
 @attrs.frozen
-class Change:
+class Change(Model):
     """One change to the draft, with a one-line human summary.
+
+    `to_dict` gives every field, the track and segments in their own exact form.
 
     Attributes:
         kind: ``added``, ``removed`` or ``changed``.

@@ -3,7 +3,9 @@
 The service writes the draft in short keys (``t`` tracks, ``tt`` track type, ``sg``
 segments, ``d`` duration in ms, ``m`` metadata) and sends it back on export, so the
 decoder keeps every key it does not know and every value it cannot read as it came:
-``Draft.from_dict(x).to_dict() == x`` for any JSON object ``x``.
+``Draft.from_dict(x).to_dict() == x`` for any JSON object ``x``. These exact forms
+are also the converter's hooks, so a draft inside any other model's `to_dict` is
+the service's own JSON.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import copy
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 import attrs
+
+from ._converter import ExactModel
 
 __all__ = ["Draft", "Segment", "Track", "TrackType"]
 
@@ -63,7 +67,7 @@ def seconds_text(ms: float) -> str:
 
 
 @attrs.frozen(repr=False)
-class Segment:
+class Segment(ExactModel):
     """One piece of a track: a clip, a sound, a caption.
 
     Segment fields are undocumented, so a segment is its raw JSON object plus
@@ -73,7 +77,7 @@ class Segment:
     raw: dict[str, Any] = attrs.field(factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Segment:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """A segment from its JSON object (deep-copied)."""
         return cls(copy.deepcopy(dict(data)))
 
@@ -162,7 +166,7 @@ class Segment:
 
 
 @attrs.frozen(repr=False)
-class Track:
+class Track(ExactModel):
     """A lane of the timeline: its type (``tt``), segments (``sg``) and other keys.
 
     Attributes:
@@ -179,7 +183,7 @@ class Track:
     _order: tuple[str, ...] = attrs.field(default=("tt", "sg"), alias="_order", eq=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Track:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """A track from its JSON object; unreadable values are kept in ``extra``."""
         extra = copy.deepcopy(dict(data))
         track_type: TrackType | int | None = None
@@ -238,7 +242,7 @@ class Track:
 
 
 @attrs.frozen(repr=False)
-class Draft:
+class Draft(ExactModel):
     """The timeline of a session, as ``state.draft`` holds it.
 
     ``to_dict`` gives back the decoded object exactly, key order included.
@@ -259,7 +263,7 @@ class Draft:
     _order: tuple[str, ...] = attrs.field(default=("t", "d", "m"), alias="_order", eq=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Draft:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Decode a draft; never raises for a JSON object, whatever it holds."""
         extra = copy.deepcopy(dict(data))
         tracks: tuple[Track, ...] = ()

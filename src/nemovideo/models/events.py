@@ -2,7 +2,9 @@
 
 One ADK event on the wire may hold several things (text, tool calls, a state
 delta); it decodes into one typed event per thing, each keeping the whole raw JSON
-of the event it came from (``raw``) and its ``id``.
+of the event it came from (``raw``) and its ``id``. In the dict form (`to_dict`)
+every event names its class under ``type`` (``{"type": "TextEvent", ...}``), so
+`AgentEvent.from_dict` gives back the right class; ``raw`` is left out.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+
+from ._converter import Model, tagged_union
 
 __all__ = [
     "AgentCrash",
@@ -24,8 +28,9 @@ __all__ = [
 ]
 
 
+@tagged_union
 @attrs.frozen(kw_only=True)
-class AgentEvent:
+class AgentEvent(Model):
     """Base of every event.
 
     Attributes:
@@ -34,7 +39,8 @@ class AgentEvent:
         invocation_id: the agent invocation it belongs to.
         timestamp: seconds since the epoch, as sent.
         partial: ``True`` for streamed pieces that a later event replaces.
-        raw: the whole JSON object of the wire event (``None`` for comments).
+        raw: the whole JSON object of the wire event (``None`` for comments, and
+            when made by `from_dict`).
     """
 
     id: str | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._converter import Model
 from .reply import Reply
 from .state import SessionState
 from .upload import Upload
@@ -17,16 +17,18 @@ __all__ = ["Leaderboard", "LeaderboardEntry"]
 
 
 @attrs.frozen
-class LeaderboardEntry:
+class LeaderboardEntry(Model):
     """One ranked clip.
+
+    `to_dict` gives every field but ``raw``.
 
     Attributes:
         rank: 1 for the best.
         clip: the clip's file name.
         score: engagement score, 0-100.
         metrics: the figures behind the score, as the service sent them.
-        upload: the :class:`~nemovideo.Upload` of the clip, when it could be matched.
-        raw: the JSON object this entry was read from.
+        upload: the `Upload` of the clip, when it could be matched.
+        raw: the JSON object this entry was read from (``None`` when made by `from_dict`).
     """
 
     rank: int
@@ -36,27 +38,28 @@ class LeaderboardEntry:
     upload: Upload | None = attrs.field(default=None, repr=False)
     raw: Any = attrs.field(default=None, repr=False, eq=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"rank": self.rank, "clip": self.clip, "score": self.score, "metrics": self.metrics}
-
 
 @attrs.frozen
-class Leaderboard:
+class Leaderboard(Model):
     """Ranked clips, the agent's reply, the final state, the render and the video.
+
+    `to_dict` gives every field but ``raw_ranking``, with ``video_path`` written
+    ``video`` (as a string); `from_dict` reads it back.
 
     Attributes:
         entries: every ranked clip, best first.
         top: how many of them the video shows.
         source: where the ranking was read: ``"tool_result"``, ``"video_analyses"``
             or ``"text"``.
-        reply: the agent's :class:`~nemovideo.Reply`.
+        reply: the agent's `Reply`.
         state: the session state after the turn.
-        render_id: the render's id (re-attach with ``client.render(render_id, session_id=...)``).
+        render_id: the render's id; re-attach to it with
+            ``client.render(render_id, session_id=session_id)``.
         video_path: the downloaded MP4.
         warnings: things worth knowing (clip lengths far apart, say).
         session_id: the session, to carry on editing.
-        raw_ranking: the JSON the ranking was read from.
+        raw_ranking: the JSON the ranking was read from (``None`` when made by
+            `from_dict`).
     """
 
     entries: tuple[LeaderboardEntry, ...]
@@ -75,22 +78,9 @@ class Leaderboard:
         """The entries the video shows."""
         return self.entries[: self.top]
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ranking, video path, render id, warnings."""
-        return {
-            "session_id": self.session_id,
-            "top": self.top,
-            "source": self.source,
-            "entries": [entry.to_dict() for entry in self.entries],
-            "video": str(self.video_path) if self.video_path is not None else None,
-            "render_id": self.render_id,
-            "warnings": list(self.warnings),
-            "reply": self.reply.text,
-        }
-
     def to_json(self, indent: int | None = 2) -> str:
-        """The result as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        """`to_dict` as JSON text, indented by 2 unless told."""
+        return super().to_json(indent)
 
     def table(self) -> str:
         """A plain-text table of the ranking, for terminals and logs."""

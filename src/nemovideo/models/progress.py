@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import attrs
 
+from ._converter import Model
+
 __all__ = ["WorkflowProgress"]
 
 
 @attrs.frozen
-class WorkflowProgress:
+class WorkflowProgress(Model):
     """Where a workflow is.
+
+    `to_dict` gives every field.
 
     Attributes:
         stage: ``upload``, ``ranking``, ``rendering`` or ``downloading``.

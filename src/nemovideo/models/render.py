@@ -1,4 +1,4 @@
-"""Render status (E8/E9), read from any of the three published answer shapes."""
+"""Render status (E8/E9); ``nemovideo._protocol.answers`` reads the service's shapes."""
 
 from __future__ import annotations
 
@@ -7,42 +7,35 @@ from typing import Any
 
 import attrs
 
-from ..errors import InvalidResponseError
-from ._fields import opt_dict, opt_float, opt_int, opt_str
+from ._converter import Model
 
 
 class RenderState(enum.Enum):
-    """Where a render is in its life: pending -> processing -> completed | failed."""
+    """Where a render is in its life: pending -> processing -> completed | failed.
+
+    A value it does not know reads as `PROCESSING`: the render is not finished as far
+    as anyone can tell, so waiting goes on (and its overall timeout still holds).
+    """
 
     PENDING = "pending"
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
 
-
-_STATE_WORDS = {
-    RenderState.PENDING: {"pending", "queued", "waiting", "submitted", "created"},
-    RenderState.PROCESSING: {"processing", "running", "rendering", "in_progress", "started"},
-    RenderState.COMPLETED: {"completed", "complete", "succeeded", "success", "done", "finished"},
-    RenderState.FAILED: {"failed", "failure", "error", "errored", "cancelled", "canceled"},
-}
-
-
-def _state(word: str) -> RenderState:
-    word = word.strip().lower().replace("-", "_").replace(" ", "_")
-    for state, words in _STATE_WORDS.items():
-        if word in words:
-            return state
-    return RenderState.PROCESSING
+    @classmethod
+    def _missing_(cls, value: object) -> RenderState:
+        return cls.PROCESSING
 
 
 @attrs.frozen
-class RenderStatus:
+class RenderStatus(Model):
     """One reading of a render's status.
+
+    `to_dict` gives every field but ``raw``, ``state`` as its value (``"completed"``).
 
     Attributes:
         id: the render id.
-        state: a :class:`RenderState`.
+        state: a `RenderState` (`from_dict` reads an unknown one as ``PROCESSING``).
         status: the status word exactly as the service sent it.
         progress: 0-100.
         output_url: where the finished file is, once completed.
@@ -51,7 +44,7 @@ class RenderStatus:
         completed_at: milliseconds since the epoch, when given.
         duration: seconds of output video, when given.
         size: bytes of the output file, when given.
-        raw: the JSON the service sent.
+        raw: the JSON the service sent (empty when made by `from_dict`).
     """
 
     id: str
@@ -80,36 +73,3 @@ class RenderStatus:
     def is_done(self) -> bool:
         """Completed or failed: polling can stop."""
         return self.is_completed or self.is_failed
-
-    @classmethod
-    def from_answer(cls, body: dict[str, Any], render_id: str = "") -> RenderStatus:
-        """Read any published shape: ``{"success", "data": {...}}``, a top-level
-        ``status`` with ``output.url``, or ``{"taskId", "status", "output": {...}}``."""
-        inner = body.get("data") if isinstance(body.get("data"), dict) else body
-        assert isinstance(inner, dict)
-        status_word = opt_str(inner.get("status"))
-        if status_word is None:
-            raise InvalidResponseError("render answer without a status", body=body)
-        output = inner.get("output")
-        output_obj = opt_dict(output) or {}
-        url = (
-            opt_str(inner.get("outputUrl"))
-            or opt_str(inner.get("output_url"))
-            or opt_str(output_obj.get("url"))
-            or (output if isinstance(output, str) else None)
-        )
-        progress = opt_float(inner.get("progress"))
-        error = inner.get("error") or inner.get("errorMessage") or inner.get("message")
-        return cls(
-            id=opt_str(inner.get("id")) or opt_str(inner.get("taskId")) or render_id,
-            state=_state(status_word),
-            status=status_word,
-            progress=min(100.0, max(0.0, progress)) if progress is not None else 0.0,
-            output_url=url or None,
-            error=error if isinstance(error, str) else None,
-            created_at=opt_int(inner.get("createdAt")),
-            completed_at=opt_int(inner.get("completedAt")),
-            duration=opt_float(output_obj.get("duration")),
-            size=opt_int(output_obj.get("size")),
-            raw=body,
-        )

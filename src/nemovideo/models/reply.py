@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from ._converter import Model
 from .changes import Change
 from .events import AgentErrorEvent, AgentEvent, TextEvent, ToolCall, ToolResult
 from .state import SessionState
@@ -14,8 +15,11 @@ _NOISE = "encountered a temporary issue"
 
 
 @attrs.frozen
-class Reply:
+class Reply(Model):
     """What a turn produced.
+
+    `to_dict` gives every field; each event is tagged with its class (``type``), so
+    `from_dict` gives back the same events.
 
     Attributes:
         text: the text of the non-partial text events, in order (partials are only

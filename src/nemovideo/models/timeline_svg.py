@@ -3,13 +3,49 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 from xml.sax.saxutils import escape
 
-if TYPE_CHECKING:
-    from .draft import Draft
-
 __all__ = ["draft_svg"]
+
+
+class _Bar(Protocol):
+    """What is drawn of a segment."""
+
+    @property
+    def start_ms(self) -> float | None: ...
+
+    @property
+    def end_ms(self) -> float | None: ...
+
+    def describe(self, track_type: int | None) -> str: ...
+
+
+class _Lane(Protocol):
+    """What is drawn of a track."""
+
+    @property
+    def type(self) -> int | None: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def segments(self) -> Sequence[_Bar]: ...
+
+
+class _Timeline(Protocol):
+    """What is drawn of a draft (the `Draft` has it; the drawing needs nothing else)."""
+
+    @property
+    def end_ms(self) -> float | None: ...
+
+    @property
+    def tracks(self) -> Sequence[_Lane]: ...
+
+    def summary(self) -> str: ...
+
 
 WIDTH = 760
 LABEL_WIDTH = 110
@@ -29,7 +65,7 @@ def _ticks(seconds: float) -> list[float]:
     return [i * step for i in range(int(seconds / step) + 1)]
 
 
-def draft_svg(draft: Draft) -> str:
+def draft_svg(draft: _Timeline) -> str:
     """The timeline as a standalone SVG document."""
     end_ms = max(draft.end_ms or 0, 1000)
     seconds = end_ms / 1000

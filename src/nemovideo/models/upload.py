@@ -6,12 +6,14 @@ from typing import Any
 
 import attrs
 
-from ._fields import opt_float, opt_int, opt_str
+from ._converter import Model
 
 
 @attrs.frozen
-class Upload:
+class Upload(Model):
     """A file the service holds for a session.
+
+    `to_dict` gives every field but ``raw``.
 
     Attributes:
         filename: its name.
@@ -23,7 +25,7 @@ class Upload:
         fps: frames per second, for video.
         hash: the service's content hash.
         size: bytes, when the service says.
-        raw: the JSON the service sent.
+        raw: the JSON the service sent (empty when made by `from_dict`).
     """
 
     filename: str
@@ -36,19 +38,3 @@ class Upload:
     hash: str | None = None
     size: int | None = None
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any], fallback_name: str = "") -> Upload:
-        """Read one entry of E5's ``files``; wrong-typed fields become ``None``."""
-        return cls(
-            filename=opt_str(data.get("filename")) or opt_str(data.get("name")) or fallback_name,
-            file_type=opt_str(data.get("file_type")),
-            cdn_url=opt_str(data.get("cdn_url")) or opt_str(data.get("url")),
-            duration=opt_float(data.get("duration")),
-            width=opt_int(data.get("width")),
-            height=opt_int(data.get("height")),
-            fps=opt_float(data.get("fps")),
-            hash=opt_str(data.get("hash")),
-            size=opt_int(data.get("size")),
-            raw=data,
-        )
