@@ -203,14 +203,14 @@ class Endpoint:
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("E3 create session", "with-session", False, "create_session"),
-    Endpoint("E2 claim token", "claim-token", True, "browser_url"),
-    Endpoint("E5 upload", "upload-video", False, "upload"),
-    Endpoint("E5 upload URLs", "upload-video", False, "upload_urls"),
-    Endpoint("E6 credits", "credits", True, "credits"),
-    Endpoint("E7 state", "/api/state/", True, "state"),
-    Endpoint("E8 export", "/render/proxy/lambda$", False, "export"),
-    Endpoint("E9 render status", "/render/proxy/lambda/", True, "status"),
+    Endpoint("create session", "with-session", False, "create_session"),
+    Endpoint("claim token", "claim-token", True, "browser_url"),
+    Endpoint("upload", "upload-video", False, "upload"),
+    Endpoint("upload URLs", "upload-video", False, "upload_urls"),
+    Endpoint("credits", "credits", True, "credits"),
+    Endpoint("state", "/api/state/", True, "state"),
+    Endpoint("export", "/render/proxy/lambda$", False, "export"),
+    Endpoint("render status", "/render/proxy/lambda/", True, "status"),
 )
 
 MAX_RETRIES = 2
@@ -256,7 +256,9 @@ def page() -> str:
         )
     lines += [
         "",
-        "Endpoints: " + ", ".join(e.name for e in ENDPOINTS) + ".",
+        "Endpoints ([the protocol](protocol.md#protocol-endpoints) has their paths): "
+        + ", ".join(e.name for e in ENDPOINTS)
+        + ".",
         "",
         "Also tested: an expired anonymous token is renewed once with the same client id",
         "and the call replayed; one failing file of a batch leaves the others uploaded and",
