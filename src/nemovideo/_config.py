@@ -1,6 +1,7 @@
 """Settings from arguments and environment, the client-id file, and attribution.
 
-Arguments beat environment beat defaults (protocol.md section 1).
+Arguments beat environment beat defaults (see the Protocol page of the docs: base URLs
+and environment).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def resolve_settings(
     allow_insecure_http: bool,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Merge arguments, environment and defaults into :class:`Settings`."""
+    """Merge arguments, environment and defaults into ``Settings``."""
     env = os.environ if env is None else env
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")

@@ -1,7 +1,7 @@
 """Logging: ``NEMOVIDEO_LOG=debug|info`` turns on the ``nemovideo`` logger.
 
 Log lines carry method, path, status, attempt and timing; never headers or bodies.
-:class:`RedactingFilter` masks anything token-shaped, even in httpx's own messages.
+``RedactingFilter`` masks anything token-shaped, even in httpx's own messages.
 """
 
 from __future__ import annotations

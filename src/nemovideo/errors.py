@@ -1,7 +1,8 @@
 """The exception tree of the SDK.
 
-Every error the SDK raises derives from `NemoVideoError`. Errors that come from an
-answer of the service derive from `APIError` and carry the body ``code``, the HTTP
+Every error the SDK raises derives from [NemoVideoError][nemovideo.NemoVideoError].
+Errors that come from an answer of the service derive from
+[APIError][nemovideo.APIError] and carry the body ``code``, the HTTP
 ``status_code``, the ``message``, the ``request_id`` when known, and the raw ``body``.
 Which class an answer maps to is decided by one table, by the body's code first, then
 the HTTP status and the endpoint, never by message text: see the errors guide.
@@ -232,7 +233,7 @@ class RenderFailedError(NemoVideoError):
 
     Attributes:
         render_id: the id of the last render tried.
-        status: the last `RenderStatus` seen, if any.
+        status: the last [RenderStatus][nemovideo.RenderStatus] seen, if any.
     """
 
     def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
@@ -242,13 +243,14 @@ class RenderFailedError(NemoVideoError):
 
 
 class RenderTimeoutError(NemoVideoError):
-    """``Render.wait`` reached its overall timeout.
+    """[Render.wait][nemovideo.Render.wait] reached its overall timeout.
 
-    The render may still finish: resume it later with ``client.render(render_id, ...)``.
+    The render may still finish: re-attach to it later with
+    [`client.render(render_id, session_id=...)`][nemovideo.NemoVideo.render].
 
     Attributes:
         render_id: the render waited for.
-        status: the last `RenderStatus` seen, if any.
+        status: the last [RenderStatus][nemovideo.RenderStatus] seen, if any.
     """
 
     def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
@@ -261,7 +263,7 @@ class UploadError(NemoVideoError):
     """Some files of a batch upload failed; the others were uploaded.
 
     Attributes:
-        uploaded: the `Upload` objects of the files that went up.
+        uploaded: the [Upload][nemovideo.Upload] objects of the files that went up.
         failures: ``(path, error)`` for every file that did not.
     """
 
@@ -281,8 +283,8 @@ class TurnError(NemoVideoError):
     """A conversation turn did not end normally.
 
     Attributes:
-        reply: what the turn produced before it ended (a `Reply`), or ``None`` when
-            nothing arrived.
+        reply: what the turn produced before it ended (a [Reply][nemovideo.Reply]), or
+            ``None`` when nothing arrived.
     """
 
     def __init__(self, message: str, *, reply: Reply | None = None) -> None:
@@ -295,7 +297,7 @@ class TurnInProgressError(TurnError):
 
     Nothing ran: either the client refused before sending (the service would run
     both and charge twice), or the service refused it with HTTP 409 because the turn
-    runs elsewhere (then the :class:`APIError` is the ``__cause__``).
+    runs elsewhere (then the [APIError][nemovideo.APIError] is the ``__cause__``).
     """
 
 
@@ -316,12 +318,16 @@ class AgentError(TurnError):
 
 
 class TurnTimeoutError(TurnError):
-    """A turn took too long. ``kind`` says which limit was hit.
+    """A turn took too long (the limits are a [TurnPolicy][nemovideo.TurnPolicy]).
 
-    Kinds: ``"idle"`` (no byte for the idle timeout), ``"heartbeats_only"`` (only
-    heartbeats for the heartbeat limit, 10 minutes by default), ``"turn"`` (the whole
-    turn, 15 minutes by default). The turn may still be running on the server: read
-    the state before sending anything else.
+    The turn may still be running on the server: read the state before sending
+    anything else.
+
+    Attributes:
+        kind: which limit was hit: ``"idle"`` (no byte for the idle timeout, 180 s by
+            default), ``"heartbeats_only"`` (only heartbeats for the heartbeat limit,
+            600 s by default) or ``"turn"`` (the whole turn, 900 s by default).
+        elapsed: seconds since the message was sent.
     """
 
     def __init__(
@@ -335,7 +341,10 @@ class TurnTimeoutError(TurnError):
 class TurnLostError(TurnError):
     """The stream dropped and the state did not change in any recovery read.
 
-    The message was not sent again. Attributes: ``reads`` (how many state reads).
+    The message was not sent again.
+
+    Attributes:
+        reads: how many times the state was read.
     """
 
     def __init__(self, message: str, *, reads: int, reply: Reply | None = None) -> None:
@@ -344,9 +353,11 @@ class TurnLostError(TurnError):
 
 
 class NotSettledError(NemoVideoError):
-    """``wait_until_settled`` reached its limit while the draft was still changing.
+    """[Session.wait_until_settled][nemovideo.Session.wait_until_settled] reached its
+    timeout while the draft was still changing.
 
-    Attributes: ``changes`` (what was added so far).
+    Attributes:
+        changes: what changed so far (a list of [Change][nemovideo.Change]).
     """
 
     def __init__(self, message: str, *, changes: list[Change]) -> None:
@@ -356,7 +367,11 @@ class NotSettledError(NemoVideoError):
 
 class RankingNotFoundError(NemoVideoError):
     """The agent's answer held no ranking (no scores in a tool result, in
-    ``video_analyses`` or in a numbered list). ``reply`` is what it said (a `Reply`)."""
+    ``video_analyses`` or in a numbered list).
+
+    Attributes:
+        reply: what the agent said (a [Reply][nemovideo.Reply]).
+    """
 
     def __init__(self, message: str, *, reply: Reply | None = None) -> None:
         super().__init__(message)

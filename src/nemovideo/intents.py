@@ -1,7 +1,8 @@
 """Talking like the service: route what a person types, translate the agent's GUI talk.
 
 The service's agent believes a GUI exists, and some requests ("export", "credits")
-are for the client itself, not the agent (protocol.md section 9). These helpers
+are for the client itself, not the agent (see
+[routing what a person types][protocol-routing]). These helpers
 are pure text functions, in English and Chinese.
 
 >>> route("how many credits do I have?").intent
@@ -40,7 +41,7 @@ class Route:
 
     @property
     def to_agent(self) -> bool:
-        """Whether the message should be sent to the agent (E4)."""
+        """Whether the message should be sent to the agent (the conversation endpoint)."""
         return self.intent is Intent.AGENT
 
 
@@ -83,7 +84,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 
 
 def route(text: str) -> Route:
-    """Decide who handles ``text`` (protocol.md section 9).
+    """Decide who handles ``text`` (see [routing what a person types][protocol-routing]).
 
     Requests to change the video go to the agent even when they also mention a
     keyword ("add music and export" edits first); plain export, credits, status and

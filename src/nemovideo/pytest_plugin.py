@@ -35,7 +35,8 @@ def _nemovideo_server() -> Iterator[RunningEmulator]:
 
 @pytest.fixture
 def nemovideo_emulator(_nemovideo_server: RunningEmulator) -> Iterator[RunningEmulator]:
-    """A running emulator on 127.0.0.1 (``.url``, ``.emulator``), reset for each test."""
+    """A running emulator on 127.0.0.1, reset for each test: a
+    [RunningEmulator][nemovideo.emulator.RunningEmulator] (``.url``, ``.emulator``)."""
     _nemovideo_server.emulator.reset()
     yield _nemovideo_server
     _nemovideo_server.emulator.reset()
@@ -43,7 +44,8 @@ def nemovideo_emulator(_nemovideo_server: RunningEmulator) -> Iterator[RunningEm
 
 @pytest.fixture
 def nemovideo_client(nemovideo_emulator: RunningEmulator) -> Iterator[NemoVideo]:
-    """A `NemoVideo` bound to the emulator (anonymous token, no real waiting)."""
+    """A [NemoVideo][nemovideo.NemoVideo] bound to the emulator (anonymous token, no
+    real waiting)."""
     from . import NemoVideo
     from .testing import no_waiting
 
@@ -57,7 +59,8 @@ def nemovideo_client(nemovideo_emulator: RunningEmulator) -> Iterator[NemoVideo]
 async def nemovideo_async_client(
     nemovideo_emulator: RunningEmulator,
 ) -> AsyncIterator[AsyncNemoVideo]:
-    """An `AsyncNemoVideo` bound to the emulator (use with an async test plugin)."""
+    """An [AsyncNemoVideo][nemovideo.AsyncNemoVideo] bound to the emulator (use with an
+    async test plugin, such as anyio's)."""
     from . import AsyncNemoVideo
     from .testing import no_waiting
 
@@ -69,7 +72,8 @@ async def nemovideo_async_client(
 
 @pytest.fixture
 def nemovideo_faults(nemovideo_emulator: RunningEmulator) -> Faults:
-    """Fault switches and the request log of the emulator."""
+    """Fault switches and the request log of the emulator: a
+    [Faults][nemovideo.testing.Faults]."""
     from .testing import Faults
 
     return Faults(nemovideo_emulator.emulator)

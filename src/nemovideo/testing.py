@@ -3,16 +3,22 @@
 The pytest plugin (``nemovideo.pytest_plugin``, registered when nemovideo is
 installed) gives these fixtures once ``nemovideo[emulator]`` is installed:
 
-- ``nemovideo_emulator``: a running emulator on a free 127.0.0.1 port (one per
-  test session, reset before each test);
-- ``nemovideo_client`` / ``nemovideo_async_client``: a `NemoVideo` /
-  `AsyncNemoVideo` bound to it, that never really waits between retries and polls;
-- ``nemovideo_faults``: a `Faults` handle to make the next calls fail the way the
+- [nemovideo_emulator][nemovideo.pytest_plugin.nemovideo_emulator]: a running
+  emulator on a free 127.0.0.1 port (one per test session, reset before each test);
+- [nemovideo_client][nemovideo.pytest_plugin.nemovideo_client] /
+  [nemovideo_async_client][nemovideo.pytest_plugin.nemovideo_async_client]: a
+  [NemoVideo][nemovideo.NemoVideo] / [AsyncNemoVideo][nemovideo.AsyncNemoVideo] bound
+  to it, that never really waits between retries and polls;
+- [nemovideo_faults][nemovideo.pytest_plugin.nemovideo_faults]: a
+  [Faults][nemovideo.testing.Faults] handle to make the next calls fail the way the
   service does, and to read what the emulator received.
 
-For tests that must not open sockets, `in_process_client` runs the emulator inside
-the test's own HTTP client, with no port at all. `no_waiting`, `fake_clock` and
-`timing` control how clients created inside a block measure time and wait.
+For tests that must not open sockets,
+[in_process_client][nemovideo.testing.in_process_client] runs the emulator inside
+the test's own HTTP client, with no port at all.
+[no_waiting][nemovideo.testing.no_waiting], [fake_clock][nemovideo.testing.fake_clock]
+and [timing][nemovideo.testing.timing] control how clients created inside a block
+measure time and wait.
 
 Example:
 
@@ -82,7 +88,8 @@ def no_waiting() -> Iterator[None]:
 
 
 class FakeClock:
-    """A clock that moves only when a client waits, or when you `advance` it.
+    """A clock that moves only when a client waits, or when you
+    [advance][nemovideo.testing.FakeClock.advance] it.
 
     Attributes:
         now: the current time, in seconds.
@@ -113,7 +120,8 @@ class FakeClock:
 
 @contextmanager
 def fake_clock(clock: FakeClock | None = None) -> Iterator[FakeClock]:
-    """Clients created inside the block run on ``clock`` (a new `FakeClock` by default):
+    """Clients created inside the block run on ``clock`` (a new
+    [FakeClock][nemovideo.testing.FakeClock] by default):
     their waits take no real time and move the clock instead."""
     chosen = clock or FakeClock()
     with timing(clock=chosen, sleep=chosen.sleep, async_sleep=chosen.async_sleep):
@@ -121,7 +129,9 @@ def fake_clock(clock: FakeClock | None = None) -> Iterator[FakeClock]:
 
 
 class Faults:
-    """Switches for the failures a real service produces, on one emulator."""
+    """Switches for the failures a real service produces, on one
+    [Emulator][nemovideo.emulator.Emulator]. The
+    [nemovideo_faults][nemovideo.pytest_plugin.nemovideo_faults] fixture gives one."""
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
@@ -164,7 +174,8 @@ class Faults:
         self.emulator.clear_faults()
 
     def fault(self, path: str, **options: Any) -> None:
-        """Any other fault: see :meth:`nemovideo.emulator.Emulator.arm_fault`."""
+        """Any other fault: see
+        [Emulator.arm_fault][nemovideo.emulator.Emulator.arm_fault]."""
         self.emulator.arm_fault(path, **options)
 
     @property

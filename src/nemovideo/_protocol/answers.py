@@ -24,7 +24,7 @@ __all__ = ["credits", "render_state", "render_status", "session_state", "upload"
 
 
 def credits(data: dict[str, Any]) -> Credits:
-    """E6's ``data``. A missing ``frozen`` is 0 and a missing ``total`` is
+    """The credits answer's ``data``. A missing ``frozen`` is 0 and a missing ``total`` is
     ``available + frozen``; a missing ``available`` is an `InvalidResponseError`."""
     available = opt_float(data.get("available"))
     if available is None:
@@ -36,7 +36,7 @@ def credits(data: dict[str, Any]) -> Credits:
 
 
 def session_state(data: dict[str, Any], session_id: str = "") -> SessionState:
-    """E7's ``data``: ids at the top, the rest in ``state`` (or at the top as well).
+    """The state answer's ``data``: ids at the top, the rest in ``state`` (or at the top as well).
 
     ``session_id`` is used when the answer has none. A ``draft`` that is not a JSON
     object is an `InvalidResponseError`; other unexpected shapes read as empty.
@@ -55,7 +55,7 @@ def session_state(data: dict[str, Any], session_id: str = "") -> SessionState:
 
 
 def upload(data: dict[str, Any], fallback_name: str = "") -> Upload:
-    """One entry of E5's ``files``: the name from ``filename``, ``name`` or
+    """One entry of the upload answer's ``files``: the name from ``filename``, ``name`` or
     ``fallback_name``; the URL from ``cdn_url`` or ``url``."""
     fields = dict(data)
     fields["filename"] = opt_str(data.get("filename")) or opt_str(data.get("name")) or fallback_name
@@ -64,7 +64,7 @@ def upload(data: dict[str, Any], fallback_name: str = "") -> Upload:
 
 
 def uploads(data: dict[str, Any], names: list[str]) -> list[Upload]:
-    """E5's ``data``: its ``files``, each named from ``names`` (by position) when the
+    """The upload answer's ``data``: its ``files``, each named from ``names`` (by position) when the
     service gives no name. No ``files`` list of objects is an `InvalidResponseError`."""
     files = data.get("files")
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
@@ -90,7 +90,7 @@ def render_state(word: str) -> RenderState:
 
 
 def render_status(body: dict[str, Any], render_id: str = "") -> RenderStatus:
-    """An E8/E9 answer in any published shape: ``{"success", "data": {...}}``, a
+    """An export or render-status answer in any published shape: ``{"success", "data": {...}}``, a
     top-level ``status`` with ``output.url``, or ``{"taskId", "status", "output": {...}}``.
 
     ``render_id`` is used when the answer names no id. An answer without a status is

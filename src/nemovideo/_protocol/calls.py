@@ -40,7 +40,7 @@ class Call:
         auth: needs the bearer token.
         kind: the answer's envelope (``"code"`` or ``"render"``).
         extra_headers: headers beyond auth and attribution.
-        stream: answer with the open response of an event stream (E4) instead of
+        stream: answer with the open response of an event stream (the conversation) instead of
             its ``data``; an answer that is not a stream is mapped to an error.
         read_timeout: the read timeout for this call (a stream's idle limit).
         name: which endpoint it is, for the error table (some statuses mean more on
@@ -199,7 +199,7 @@ def token_step(
 
 
 def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:
-    """Fetch an anonymous token (E1) with ``X-Client-Id`` and store it."""
+    """Fetch an anonymous token with ``X-Client-Id`` and store it."""
     call = Call(
         "POST",
         ANONYMOUS_TOKEN_PATH,

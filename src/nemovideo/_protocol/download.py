@@ -1,8 +1,8 @@
 """Downloads: where the file goes, which host gets the token, and when a file is complete.
 
 The output URL is usually on a CDN host: it is fetched with no token and no
-attribution headers. When it fails, the download falls back to E10 on the API
-host. A redirect keeps the token only while it stays on the API host. The file is
+attribution headers. When it fails, the download falls back to the download endpoint
+on the API host. A redirect keeps the token only while it stays on the API host. The file is
 written to a temporary file beside the target and renamed into place only when
 complete, so no partial file is ever left at the target.
 """
@@ -61,7 +61,8 @@ def download(
     target: Path,
     on_progress: Callable[[int, int | None], None] | None,
 ) -> Flow[Path]:
-    """Fetch a completed render to ``target``: output URL first, then E10."""
+    """Fetch a completed render to ``target``: output URL first, then the API host's
+    download endpoint."""
     sources: list[str] = []
     if status.output_url:
         sources.append(status.output_url)

@@ -1,4 +1,5 @@
-"""The REST endpoints of protocol.md section 4 as flows (E1-E3, E5-E10; E4 lives apart)."""
+"""The REST endpoints of the service as flows (the conversation stream lives apart, in
+``turn``); the Protocol page of the docs lists them all."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _seg(value: str) -> str:
 def create_session(
     ctx: CallContext, *, task_name: str, language: str | None
 ) -> Flow[dict[str, str]]:
-    """E3: start a session; returns ``session_id`` and ``task_id``."""
+    """Start a session (``POST /api/tasks/me/with-session/nemo_agent``); returns
+    ``session_id`` and ``task_id``."""
     body: dict[str, Any] = {"task_name": task_name}
     if language:
         body["language"] = language
@@ -52,7 +54,7 @@ def create_session(
 
 
 def claim_token(ctx: CallContext, *, session_id: str, task_id: str | None) -> Flow[str]:
-    """E2: a claim token that opens the project in a browser (it cannot call the API)."""
+    """A claim token that opens the project in a browser (it cannot call the API)."""
     body = {"task_id": task_id, "session_id": session_id}
     data = yield from call_flow(
         ctx,
@@ -76,28 +78,28 @@ def browser_url(ctx: CallContext, claim: str) -> str:
 
 
 def credits(ctx: CallContext) -> Flow[Credits]:
-    """E6: the credit balance."""
+    """The credit balance (``GET /api/credits/balance/simple``)."""
     call = Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
     data = yield from call_flow(ctx, call)
     return answers.credits(data)
 
 
 def state(ctx: CallContext, session_id: str) -> Flow[SessionState]:
-    """E7: the session's latest state."""
+    """The session's latest state (``GET /api/state/nemo_agent/me/{session_id}/latest``)."""
     path = f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest"
     data = yield from call_flow(ctx, Call("GET", path, idempotent=True, name=Endpoint.STATE))
     return answers.session_state(data, session_id=session_id)
 
 
 def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow[list[Upload]]:
-    """E5 with a multipart body (streamed from disk by the driver)."""
+    """Upload with a multipart body (streamed from disk by the driver)."""
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     data = yield from call_flow(ctx, Call("POST", path, multipart=plan, name=Endpoint.UPLOAD))
     return answers.uploads(data, [p.path.name for p in plan.parts])
 
 
 def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list[Upload]]:
-    """E5 with a JSON list of URLs."""
+    """Upload by a JSON list of URLs."""
     if not urls or not all(
         isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls
     ):
@@ -112,10 +114,10 @@ RENDER_PATH = "/api/render/proxy/lambda"
 
 
 def render_status_path(render_id: str) -> str:
-    """E9 path."""
+    """The path of a render's status."""
     return f"{RENDER_PATH}/{_seg(render_id)}"
 
 
 def render_download_path(render_id: str) -> str:
-    """E10 path."""
+    """The path of the fallback download from the API host."""
     return f"/api/render/proxy/{_seg(render_id)}/download"

@@ -34,7 +34,7 @@ def decode_body(content: bytes) -> Any:
 
 
 def redact_json(value: Any) -> Any:
-    """A copy of a JSON value with every string passed through :func:`redact`."""
+    """A copy of a JSON value with every string passed through ``redact``."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, list):
@@ -161,7 +161,7 @@ def read_answer(
 
     ``kind="code"`` returns ``data`` of ``{"code": 0, "data": {...}}``;
     ``kind="render"`` returns the whole JSON object (render answers come in
-    several published shapes, read by :mod:`nemovideo._protocol.render`).
+    several published shapes, read by ``answers.render_status``).
     """
     body = decode_body(response.content)
     error = error_for_response(response, body, endpoint)

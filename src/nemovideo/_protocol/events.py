@@ -2,7 +2,7 @@
 
 Two shapes are read: ADK's ``Event`` (camelCase, ``content.parts``) and the older
 ``{"type": "text" | "tool_call" | "tool_result" | "heartbeat", ...}``. Anything else,
-JSON or not, becomes an :class:`~nemovideo.models.events.UnknownEvent`; decoding
+JSON or not, becomes an [UnknownEvent][nemovideo.UnknownEvent]; decoding
 never raises.
 """
 

@@ -29,6 +29,7 @@ from .ranking import read_ranking
 __all__ = ["DEFAULT_PROMPT", "LEADERBOARD_CREDITS", "Layout", "LeaderboardPlan", "Orientation"]
 
 DEFAULT_PROMPT = "rank these videos by engagement score and show me the top performers"
+"""What the leaderboard asks the agent when no ``prompt`` is given."""
 LEADERBOARD_CREDITS = 50
 """What a ranking turn costs (an edit); checked before anything is spent."""
 LENGTH_RATIO_WARNING = 2.0
@@ -42,7 +43,20 @@ Orientation = Literal["landscape", "portrait"]
 
 @attrs.frozen
 class LeaderboardPlan:
-    """A checked leaderboard request and the decisions taken on its way."""
+    """A checked leaderboard request and the decisions taken on its way.
+
+    Make one with [make][nemovideo.workflows.LeaderboardPlan.make]: it checks the files
+    and options before anything is sent.
+
+    Attributes:
+        clips: the clips, checked to exist and be of an accepted type and size.
+        sizes: their sizes in bytes, in the same order.
+        prompt: what to ask the agent.
+        top: how many clips the video shows.
+        layout: ``"sequence"`` or ``"grid"``.
+        orientation: ``"landscape"`` or ``"portrait"``.
+        output: the MP4 to write.
+    """
 
     clips: tuple[Path, ...]
     sizes: tuple[int, ...]
@@ -139,7 +153,8 @@ class LeaderboardPlan:
         uploads: list[Upload],
         session_id: str,
     ) -> Leaderboard:
-        """The ranking read from the answer (raises :class:`RankingNotFoundError`)."""
+        """The ranking read from the answer (raises
+        [RankingNotFoundError][nemovideo.RankingNotFoundError])."""
         found = read_ranking(reply, state, uploads)
         if found is None:
             raise RankingNotFoundError(

@@ -29,7 +29,7 @@ class Send:
 class OpenStream:
     """Send a request and return the ``httpx.Response`` with its body still unread.
 
-    If the answer is not an event stream (:func:`~nemovideo._protocol.turn.is_event_stream`),
+    If the answer is not an event stream (``is_event_stream``),
     the driver reads and closes it first, so the flow can map it to an error.
     """
 
@@ -59,7 +59,7 @@ class GetToken:
 class Download:
     """Stream a GET into ``target`` through a temporary file beside it.
 
-    The driver returns a :class:`~nemovideo._protocol.download.DownloadOutcome`;
+    The driver returns a ``DownloadOutcome``;
     the target is replaced only when the body is complete.
     """
 

@@ -18,7 +18,8 @@ STAGES: dict[str, tuple[float, float]] = {
     "rendering": (0.6, 0.92),
     "downloading": (0.92, 1.0),
 }
-"""Each stage's share of the whole bar (start, end)."""
+"""The stages of the leaderboard, in order, and each one's share of the whole bar
+(``overall`` runs from ``start`` to ``end`` during the stage)."""
 
 _RANKING_EXPECTED_SECONDS = 120.0
 

@@ -1,4 +1,5 @@
-"""The render lifecycle (protocol.md section 7): export, poll, resubmit once, time out."""
+"""The render lifecycle (see the Protocol page of the docs): export, poll, resubmit once,
+time out."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ class RenderJob:
 
 
 def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
-    """E8: submit ``job`` with its current id."""
+    """Submit ``job`` with its current id (``POST /api/render/proxy/lambda``)."""
     body = {"id": job.id, "sessionId": job.session_id, "draft": job.draft, "output": job.output}
     answer = yield from call_flow(
         ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render", name=Endpoint.EXPORT)
@@ -77,7 +78,7 @@ def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
 
 
 def export(ctx: CallContext, session_id: str, output: dict[str, Any]) -> Flow[RenderJob]:
-    """Read state, refuse an unready draft (nothing submitted), then submit E8."""
+    """Read state, refuse an unready draft (nothing submitted), then submit it."""
     current = yield from endpoints.state(ctx, session_id)
     if current.draft is None or not current.draft.is_exportable:
         raise NotReadyError(
@@ -92,7 +93,8 @@ def export(ctx: CallContext, session_id: str, output: dict[str, Any]) -> Flow[Re
 
 
 def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
-    """E9: one status reading (transient errors retried on the same id)."""
+    """One status reading (``GET /api/render/proxy/lambda/{id}``); transient errors are
+    retried on the same id."""
     call = Call(
         "GET",
         endpoints.render_status_path(job.id),
@@ -131,9 +133,9 @@ def wait(
     on_progress: Callable[[RenderStatus], None] | None,
 ) -> Flow[RenderStatus]:
     """Poll until completed. A failed render is resubmitted once with a new id; a
-    second failure raises :class:`RenderFailedError`. Transient poll errors keep
-    polling the same id (up to 5 in a row). Past ``timeout`` seconds,
-    :class:`RenderTimeoutError` carries the last status."""
+    second failure raises [RenderFailedError][nemovideo.RenderFailedError]. Transient
+    poll errors keep polling the same id (up to 5 in a row). Past ``timeout`` seconds,
+    [RenderTimeoutError][nemovideo.RenderTimeoutError] carries the last status."""
     deadline = ctx.clock() + timeout
     interval = poll_intervals(poll_interval)
     polls = failed_polls = 0

@@ -1,15 +1,15 @@
-"""One conversation turn (E4) as pure code: open, read, time out, recover, report.
+"""One conversation turn (``POST /run_sse``) as pure code: open, read, time out, recover, report.
 
-The drivers feed the stream's bytes to a :class:`TurnMachine` and run the flows of
+The drivers feed the stream's bytes to a ``TurnMachine`` and run the flows of
 this module; every rule lives here once:
 
 - the message POST is sent once; only a connection that provably never reached the
   server, a 429 or an expired anonymous token (rejected before the agent ran) is
   retried;
 - limits: idle (no byte), heartbeats only, whole turn; each its own
-  :class:`~nemovideo.TurnTimeoutError` kind;
+  ``TurnTimeoutError`` kind;
 - a dropped stream is recovered by reading state (30 s, then every 60 s, five
-  unchanged reads = :class:`~nemovideo.TurnLostError`), never by re-sending;
+  unchanged reads = ``TurnLostError``), never by re-sending;
 - every turn ends by reading the state and listing what changed.
 """
 
@@ -54,7 +54,7 @@ StillWorkingHook = Callable[[float], None]
 
 
 def run_body(session_id: str, text: str) -> dict[str, Any]:
-    """The E4 request body (protocol.md section 5)."""
+    """The body of the conversation request (``POST /run_sse``)."""
     return {
         "app_name": endpoints.APP_NAME,
         "user_id": "me",
@@ -119,7 +119,7 @@ class TurnMachine:
 
         Returns whether the stream is over (its end, a crash frame, or a drop). A
         read timeout is the idle limit; it and the other limits end the turn with a
-        :class:`TurnTimeoutError`, which is raised.
+        [TurnTimeoutError][nemovideo.TurnTimeoutError], which is raised.
         """
         try:
             if isinstance(read, httpx.TransportError):
@@ -138,7 +138,7 @@ class TurnMachine:
             raise
 
     def finish(self, ctx: CallContext, session_id: str, before: SessionState) -> Flow[Reply]:
-        """The flow that ends the turn once the stream is over (see :func:`finish_flow`)."""
+        """The flow that ends the turn once the stream is over (see ``finish_flow``)."""
         return finish_flow(ctx, session_id, self, before, dropped=self.dropped)
 
     def done(self, reply: Reply | None, error: TurnError | None) -> None:
@@ -161,7 +161,8 @@ class TurnMachine:
         return self.reply
 
     def feed(self, chunk: bytes, now: float) -> list[AgentEvent]:
-        """Decode a chunk; raises :class:`TurnTimeoutError` when a limit is passed."""
+        """Decode a chunk; raises [TurnTimeoutError][nemovideo.TurnTimeoutError] when a
+        limit is passed."""
         return self._take([e for f in self._decoder.feed(chunk) for e in decode_frame(f)], now)
 
     def close(self, now: float) -> list[AgentEvent]:
@@ -222,7 +223,7 @@ def finish_flow(
 ) -> Flow[Reply]:
     """After the stream: read the state (recovering first if it dropped) and report.
 
-    A crash frame raises :class:`AgentError` carrying the partial reply.
+    A crash frame raises [AgentError][nemovideo.AgentError] carrying the partial reply.
     """
     if dropped:
         after = yield from recover_flow(ctx, session_id, machine, before)
@@ -257,7 +258,7 @@ def recover_flow(
 ) -> Flow[SessionState]:
     """The stream dropped: read state on the vendor's schedule until it changes.
 
-    Never re-sends the message. Raises :class:`TurnLostError` after
+    Never re-sends the message. Raises [TurnLostError][nemovideo.TurnLostError] after
     ``recovery_reads`` unchanged reads.
     """
     policy = machine.policy
@@ -291,7 +292,7 @@ def settle_flow(
     """Poll the state until the draft is the same for ``stable_reads`` reads in a row.
 
     Returns what changed since ``since`` (or since the first read). Raises
-    :class:`NotSettledError` when ``timeout`` passes first.
+    [NotSettledError][nemovideo.NotSettledError] when ``timeout`` passes first.
     """
     if stable_reads < 1 or interval < 0 or timeout < 0:
         raise ValueError("stable_reads must be >= 1, interval and timeout >= 0")

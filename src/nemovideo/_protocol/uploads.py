@@ -132,7 +132,7 @@ def combine(paths: Sequence[Path], results: Sequence[list[Upload] | Exception]) 
 def with_progress(
     plans: list[MultipartPlan], on_progress: Callable[[int, int], None] | None
 ) -> list[MultipartPlan]:
-    """Attach one shared :class:`UploadProgress` to every plan of a batch."""
+    """Attach one shared ``UploadProgress`` to every plan of a batch."""
     if on_progress is None:
         return plans
     progress = UploadProgress(sum(p.content_length for p in plans), on_progress)

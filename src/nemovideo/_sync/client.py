@@ -104,7 +104,9 @@ class NemoVideo:
 
     @property
     def settings(self) -> Settings:
-        """The resolved settings (base URL, attribution, retries); never shows the token."""
+        """The resolved settings: ``base_url``, ``web_url``, ``client_id``, ``attribution``
+        (the ``X-Skill-*`` headers, as ``attribution.headers()``), ``max_retries`` and
+        ``timeout``. Its ``repr`` never shows the token."""
         return self._driver.settings
 
     @property

@@ -1,6 +1,6 @@
 """A local emulator of the NemoVideo backend, for trying the SDK offline and for tests.
 
-It speaks the protocol of ``protocol.md`` on 127.0.0.1 with in-memory state::
+It speaks [the service's protocol][protocol] on 127.0.0.1 with in-memory state:
 
     from nemovideo import NemoVideo
     from nemovideo.emulator import serve

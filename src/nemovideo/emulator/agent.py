@@ -3,9 +3,9 @@
 It understands a handful of requests ("add a title ...", "add background music",
 "remove the title", "make it shorter", "generate a video of ...", "rank these
 videos by ...") and answers them as the service does, as a
-:class:`~nemovideo.emulator.script.TurnScript` that the ``/run_sse`` route plays: ADK
+``TurnScript`` (``nemovideo.emulator.script``) that the ``/run_sse`` route plays: ADK
 events to send, heartbeats, pauses, and the draft changes to apply. The edits are in
-:mod:`~nemovideo.emulator.edits`, the ranking in :mod:`~nemovideo.emulator.leaderboard`
+``nemovideo.emulator.edits``, the ranking in ``nemovideo.emulator.leaderboard``
 (``rank_clips`` and ``leaderboard_draft`` stay importable from here). Nothing here
 does I/O.
 """

@@ -15,7 +15,7 @@ Every uploaded video is decoded with PyAV at a small size and measured:
 | ``hook`` | the same measures over the first 3 seconds, scored 0-100 |
 
 The engagement score (0-100) is a fixed weighting of those figures, each first mapped
-to 0-1 by :func:`_unit` over a range that marketing clips usually span:
+to 0-1 by ``_unit`` over a range that marketing clips usually span:
 
     score = 100 * (0.22 motion + 0.10 cuts + 0.12 brightness + 0.10 contrast
                    + 0.14 colourfulness + 0.12 loudness + 0.08 (1 - silence)

@@ -20,13 +20,15 @@ def _fraction(instance: object, attribute: attrs.Attribute[float], value: object
 
 @attrs.define
 class EmulatorConfig:
-    """Settings of an :class:`~nemovideo.emulator.Emulator` (change with ``configure``).
+    """Settings of an [Emulator][nemovideo.emulator.Emulator] (change them with
+    [Emulator.configure][nemovideo.emulator.Emulator.configure]).
 
     Attributes:
         error_style: ``"http"``: a non-zero body code comes with a 4xx status
             (1001 -> 401, 1002 -> 404, 2001 -> 402, 4001 -> 400, 4002 -> 413);
             ``"ok"``: with HTTP 200. The protocol does not settle which one the service uses.
-        render_shape: which published E9 answer shape to use: ``"a"`` (``success``/
+        render_shape: which published shape of the render status
+            answer to use: ``"a"`` (``success``/
             ``data``/``outputUrl``), ``"b"`` (top-level ``status`` and ``output.url``) or
             ``"c"`` (``taskId`` and ``output: {url, duration, size}``).
         session_not_found_style: ``"code"`` (body code 1002) or ``"adk"`` (HTTP 404

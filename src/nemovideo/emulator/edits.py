@@ -1,7 +1,7 @@
 """The agent's edits of a draft: add a title or music, remove the title, shorten, generate.
 
 Each edit changes the draft it is given in place, records its tool call on the turn's
-:class:`~nemovideo.emulator.script.Events`, and returns the agent's answer text.
+``Events`` (``nemovideo.emulator.script``), and returns the agent's answer text.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def shorten(message: str, draft: dict[str, Any], out: Events) -> str:
 
 def generate(message: str, draft: dict[str, Any], out: Events) -> str:
     """A generated 10-second video of the subject after "video of", replacing the video
-    track (its post-production comes later, see :func:`second_stage`)."""
+    track (its post-production comes later, see ``second_stage``)."""
     match = re.search(r"(?:video|clip)\s+(?:of|about|showing)\s+(.+)$", message, re.I)
     subject = match.group(1).strip(" .!") if match else "your idea"
     segment = {

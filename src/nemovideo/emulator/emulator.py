@@ -52,7 +52,7 @@ class ReceivedRequest:
 
 
 class Emulator:
-    """A local NemoVideo backend's world. Serve it with :func:`nemovideo.emulator.serve`."""
+    """A local NemoVideo backend's world. Serve it with [serve][nemovideo.emulator.serve]."""
 
     def __init__(self, config: EmulatorConfig | None = None, folder: Path | None = None) -> None:
         self._own_folder = folder is None
@@ -80,7 +80,8 @@ class Emulator:
             self._turn_options.clear()
 
     def configure(self, **fields: Any) -> EmulatorConfig:
-        """Change settings (see :class:`EmulatorConfig`); unknown names raise ``TypeError``."""
+        """Change settings (see [EmulatorConfig][nemovideo.emulator.EmulatorConfig]);
+        unknown names raise ``TypeError``."""
         known = {field.name for field in attrs.fields(EmulatorConfig)}
         unknown = set(fields) - known
         if unknown:
@@ -124,7 +125,7 @@ class Emulator:
         self.faults.clear()
 
     def script_next_turn(self, **options: Any) -> TurnOptions:
-        """Shape the next conversation turn (see :class:`~nemovideo.emulator.TurnOptions`):
+        """Shape the next conversation turn (see [TurnOptions][nemovideo.emulator.TurnOptions]):
         ``silent``, ``heartbeat_every``, ``think_seconds``, ``pause``, ``drop``, ``crash``..."""
         scripted = TurnOptions(**options)
         with self._lock:
@@ -208,7 +209,7 @@ class Emulator:
                 setattr(record, name, copy.deepcopy(value))
 
     def state_of(self, session_id: str) -> dict[str, Any]:
-        """A copy of a session's state, as E7 would give it."""
+        """A copy of a session's state, as the state endpoint would give it."""
         with self.store.lock:
             return copy.deepcopy(self.store.sessions[session_id].state())
 

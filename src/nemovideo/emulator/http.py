@@ -1,7 +1,7 @@
 """What every route of the emulated API shares: its answers, the caller's token, the body.
 
-The routes find their :class:`~nemovideo.emulator.Emulator` in ``request.app.state``
-(put there by :func:`~nemovideo.emulator.app.create_app`).
+The routes find their ``Emulator`` in ``request.app.state``
+(put there by ``create_app`` of ``nemovideo.emulator.app``).
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 A job is made by one of two renderers (``EmulatorConfig.video_renderer``):
 
-- ``real``: :func:`render_in_background` renders the draft with
-  :func:`~nemovideo.emulator.render.render_draft` in a thread of its own; the progress
+- ``real``: ``render_in_background`` renders the draft with
+  ``render_draft`` (``nemovideo.emulator.render``) in a thread of its own; the progress
   is the frames done, and the job's ``finished`` event is set when the file is written
   or the render failed.
 - ``placeholder``: the job completes ``seconds`` after its submission, and
-  :func:`output_file` writes a short valid MP4 the first time the file is asked for.
+  ``output_file`` writes a short valid MP4 the first time the file is asked for.
 """
 
 from __future__ import annotations

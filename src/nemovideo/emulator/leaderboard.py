@@ -42,7 +42,7 @@ def rank_clips(
     """Rank the session's videos by engagement score, best first.
 
     ``analyses`` maps a clip's ``cdn_url`` to its measured figures and ``score`` (see
-    :mod:`nemovideo.emulator.analysis`). A clip without one (not a local upload) is
+    ``nemovideo.emulator.analysis``). A clip without one (not a local upload) is
     scored from its upload metadata instead: 60 points for a length near 15 s, 25 for
     resolution, 15 for frame rate.
     """

@@ -34,7 +34,7 @@ ACCEPTED_TYPES = {
     "m4a": "audio",
     "aac": "audio",
 }
-"""Accepted extensions and the kind of media each holds (protocol.md section 4)."""
+"""Accepted extensions and the kind of media each holds (the upload endpoint's list)."""
 
 
 def file_type(name: str) -> str | None:

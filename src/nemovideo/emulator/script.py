@@ -107,7 +107,7 @@ class TurnScript:
 
 @attrs.define
 class Events:
-    """The ADK events of one turn (one invocation id), written as :class:`Emit` steps."""
+    """The ADK events of one turn (one invocation id), written as ``Emit`` steps."""
 
     invocation: str = attrs.field(factory=lambda: f"e-{uuid.uuid4()}")
     steps: list[Step] = attrs.field(factory=list)

@@ -76,7 +76,7 @@ class SessionRecord:
     messages: list[str] = attrs.field(factory=list)
 
     def state(self) -> dict[str, Any]:
-        """The ``state`` object of E7."""
+        """The ``state`` object of the state endpoint's answer."""
         state: dict[str, Any] = {
             "draft": self.draft,
             "video_infos": self.video_infos,

@@ -1,4 +1,4 @@
-"""The credit balance (E6)."""
+"""The credit balance (the credits endpoint's answer)."""
 
 from __future__ import annotations
 

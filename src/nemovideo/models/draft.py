@@ -170,8 +170,8 @@ class Track(ExactModel):
     """A lane of the timeline: its type (``tt``), segments (``sg``) and other keys.
 
     Attributes:
-        type: a `TrackType`, another number as it came, or ``None`` when absent or
-            not a number (the raw value then stays in ``extra``).
+        type: a [TrackType][nemovideo.TrackType], another number as it came, or ``None``
+            when absent or not a number (the raw value then stays in ``extra``).
         segments: the segments, in order.
         extra: every other key of the track's JSON object, untouched.
     """

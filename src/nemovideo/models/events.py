@@ -31,7 +31,9 @@ __all__ = [
 @tagged_union
 @attrs.frozen(kw_only=True)
 class AgentEvent(Model):
-    """Base of every event.
+    """Base of every event: these fields are on all of them.
+
+    `AgentEvent.from_dict` reads any event's dict form back into its own class.
 
     Attributes:
         id: the wire event's id (a final text shares it with its partials).
@@ -55,7 +57,9 @@ class AgentEvent(Model):
 class TextEvent(AgentEvent):
     """Text from the agent; show ``partial`` pieces live, keep the final one.
 
-    ``thought`` marks the model's reasoning parts, which are not part of the reply.
+    Attributes:
+        text: the text (a piece of it when ``partial``).
+        thought: the model's reasoning, not part of the reply.
     """
 
     text: str
@@ -64,7 +68,13 @@ class TextEvent(AgentEvent):
 
 @attrs.frozen(kw_only=True)
 class ToolCall(AgentEvent):
-    """The agent calls a tool (``functionCall``)."""
+    """The agent calls a tool (``functionCall``).
+
+    Attributes:
+        call_id: the call's id; its [ToolResult][nemovideo.ToolResult] carries the same.
+        name: the tool's name.
+        args: the arguments, in the service's own casing.
+    """
 
     call_id: str | None = None
     name: str = ""
@@ -73,7 +83,13 @@ class ToolCall(AgentEvent):
 
 @attrs.frozen(kw_only=True)
 class ToolResult(AgentEvent):
-    """A tool's answer (``functionResponse``)."""
+    """A tool's answer (``functionResponse``).
+
+    Attributes:
+        call_id: the id of the [ToolCall][nemovideo.ToolCall] it answers.
+        name: the tool's name.
+        response: the answer, as the service sent it.
+    """
 
     call_id: str | None = None
     name: str = ""
@@ -82,14 +98,23 @@ class ToolResult(AgentEvent):
 
 @attrs.frozen(kw_only=True)
 class StateDelta(AgentEvent):
-    """Keys of the session state that the agent changed (``actions.stateDelta``)."""
+    """Keys of the session state that the agent changed (``actions.stateDelta``).
+
+    Attributes:
+        delta: the changed keys and their new values.
+    """
 
     delta: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
 class AgentErrorEvent(AgentEvent):
-    """An error the agent reported (``errorCode``/``errorMessage``); the turn goes on."""
+    """An error the agent reported (``errorCode``/``errorMessage``); the turn goes on.
+
+    Attributes:
+        code: the error code, as text.
+        message: the error message.
+    """
 
     code: str | None = None
     message: str | None = None
@@ -97,7 +122,14 @@ class AgentErrorEvent(AgentEvent):
 
 @attrs.frozen(kw_only=True)
 class AgentCrash(AgentEvent):
-    """The last frame of a crashed agent (``{"error": ..., "error_details": ...}``)."""
+    """The last frame of a crashed agent (``{"error": ..., "error_details": ...}``).
+
+    The turn then ends with [AgentError][nemovideo.AgentError].
+
+    Attributes:
+        error: the error text (``"<Type>: <message>"``).
+        details: its ``error_details``, when sent.
+    """
 
     error: str = ""
     details: Any = None
@@ -110,6 +142,10 @@ class Heartbeat(AgentEvent):
 
 @attrs.frozen(kw_only=True)
 class UnknownEvent(AgentEvent):
-    """Anything else, kept as it came (``raw`` is the JSON, or the text if not JSON)."""
+    """Anything else, kept as it came (``raw`` is the JSON, or the text if not JSON).
+
+    Attributes:
+        event: the SSE event name (``message`` unless the stream named another).
+    """
 
     event: str = "message"

@@ -27,7 +27,7 @@ class LeaderboardEntry(Model):
         clip: the clip's file name.
         score: engagement score, 0-100.
         metrics: the figures behind the score, as the service sent them.
-        upload: the `Upload` of the clip, when it could be matched.
+        upload: the [Upload][nemovideo.Upload] of the clip, when it could be matched.
         raw: the JSON object this entry was read from (``None`` when made by `from_dict`).
     """
 
@@ -51,10 +51,10 @@ class Leaderboard(Model):
         top: how many of them the video shows.
         source: where the ranking was read: ``"tool_result"``, ``"video_analyses"``
             or ``"text"``.
-        reply: the agent's `Reply`.
+        reply: the agent's [Reply][nemovideo.Reply].
         state: the session state after the turn.
         render_id: the render's id; re-attach to it with
-            ``client.render(render_id, session_id=session_id)``.
+            [`client.render(render_id, session_id=session_id)`][nemovideo.NemoVideo.render].
         video_path: the downloaded MP4.
         warnings: things worth knowing (clip lengths far apart, say).
         session_id: the session, to carry on editing.

@@ -1,4 +1,5 @@
-"""Render status (E8/E9); ``nemovideo._protocol.answers`` reads the service's shapes."""
+"""A render's status, as the export and render-status answers give it (the readers of
+the service's several shapes are in ``nemovideo._protocol.answers``)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ class RenderStatus(Model):
 
     Attributes:
         id: the render id.
-        state: a `RenderState` (`from_dict` reads an unknown one as ``PROCESSING``).
+        state: a [RenderState][nemovideo.RenderState] (`from_dict` reads an unknown one
+            as ``PROCESSING``).
         status: the status word exactly as the service sent it.
         progress: 0-100.
         output_url: where the finished file is, once completed.
@@ -61,7 +63,8 @@ class RenderStatus(Model):
 
     @property
     def is_completed(self) -> bool:
-        """Completed means a completed status *and* an output URL (protocol.md section 7)."""
+        """Completed means a completed status *and* an output URL (see
+        [the render lifecycle][protocol-renders])."""
         return self.state is RenderState.COMPLETED and bool(self.output_url)
 
     @property

@@ -1,4 +1,4 @@
-"""A session's state (E7): the timeline draft and the media around it."""
+"""A session's state (the state endpoint's answer): the timeline draft and the media around it."""
 
 from __future__ import annotations
 

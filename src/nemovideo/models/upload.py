@@ -1,4 +1,4 @@
-"""An uploaded file (E5)."""
+"""An uploaded file, as the upload endpoint describes it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The routes of the emulated API, one module per resource of ``protocol.md``.
+"""The routes of the emulated API, one module per resource of the service.
 
-``accounts`` (E1, E2, E6), ``sessions`` (E3, E7), ``conversation`` (E4), ``uploads``
-(E5), ``renders`` (E8-E10), ``cdn`` (the files' host) and ``control`` (``/_emulator/``).
-:func:`nemovideo.emulator.app.create_app` puts them together.
+``accounts`` (anonymous and claim tokens, credits), ``sessions`` (create one, read its
+state), ``conversation`` (``/run_sse``), ``uploads``, ``renders`` (submit, status,
+fallback download), ``cdn`` (the files' host) and ``control`` (``/_emulator/``).
+``create_app`` of ``nemovideo.emulator.app`` puts them together.
 """

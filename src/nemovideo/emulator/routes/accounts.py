@@ -1,4 +1,4 @@
-"""The caller's account: anonymous tokens (E1), claim tokens (E2) and credits (E6)."""
+"""The caller's account: anonymous tokens, claim tokens and credits."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def _too_many(message: str, retry_after: float) -> JSONResponse:
 
 
 async def anonymous_token(request: Request) -> Response:
-    """E1: one anonymous token per client id (429 while one is valid)."""
+    """``POST /api/auth/anonymous-token``: one anonymous token per client id (429 while
+    one is valid)."""
     emulator = emulator_of(request)
     client_id = request.headers.get("x-client-id", "").strip()
     if not client_id:
@@ -56,7 +57,7 @@ async def anonymous_token(request: Request) -> Response:
 
 
 async def claim_token(request: Request) -> Response:
-    """E2: a claim token for the web app."""
+    """``POST /api/auth/claim-token``: a claim token for the web app."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
@@ -72,7 +73,7 @@ async def claim_token(request: Request) -> Response:
 
 
 async def credits(request: Request) -> Response:
-    """E6: the balance."""
+    """``GET /api/credits/balance/simple``: the balance."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth

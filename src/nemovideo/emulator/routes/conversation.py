@@ -1,4 +1,4 @@
-"""``POST /run_sse`` (E4): the agent's turn as an ADK event stream.
+"""``POST /run_sse``: the agent's turn as an ADK event stream.
 
 A turn runs as a task of its own, so it finishes (and edits the draft) even when
 the client goes away or the connection is cut on purpose; the response only relays
@@ -132,7 +132,7 @@ async def _measure(emulator: Emulator, record: SessionRecord) -> dict[str, dict[
 
 
 async def run_sse(request: Request) -> Response:
-    """E4: run one turn of the rule-based agent and stream its events."""
+    """Run one turn of the rule-based agent and stream its events."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth

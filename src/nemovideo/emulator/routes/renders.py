@@ -1,5 +1,5 @@
-"""Renders: submitting one (E8), its status in three published shapes (E9), and the
-fallback download from the API host (E10)."""
+"""Renders: submitting one, its status in three published shapes, and the fallback
+download from the API host."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _has_segments(draft: Any) -> bool:
 
 
 async def submit_render(request: Request) -> Response:
-    """E8: accept a render (free of credits; 402 when blocked or attribution is missing)."""
+    """``POST /api/render/proxy/lambda``: accept a render (free of credits; 402 when
+    blocked or attribution is missing)."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
@@ -89,7 +90,7 @@ def known_render(request: Request) -> tuple[Emulator, RenderJob] | Response:
 
 
 async def render_status(request: Request) -> Response:
-    """E9: the status in the configured answer shape."""
+    """``GET /api/render/proxy/lambda/{id}``: the status in the configured answer shape."""
     found = known_render(request)
     if isinstance(found, Response):
         return found
@@ -123,7 +124,7 @@ async def render_status(request: Request) -> Response:
 
 
 async def render_download(request: Request) -> Response:
-    """E10: the file itself, from the API host."""
+    """``GET /api/render/proxy/{id}/download``: the file itself, from the API host."""
     found = known_render(request)
     if isinstance(found, Response):
         return found

@@ -1,4 +1,4 @@
-"""Sessions: creating one (E3) and reading its latest state (E7)."""
+"""Sessions: creating one and reading its latest state."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["create_session", "state"]
 
 
 async def create_session(request: Request) -> Response:
-    """E3: a new session with an empty draft."""
+    """``POST /api/tasks/me/with-session/nemo_agent``: a new session with an empty draft."""
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
@@ -25,7 +25,7 @@ async def create_session(request: Request) -> Response:
 
 
 async def state(request: Request) -> Response:
-    """E7: the latest state."""
+    """``GET /api/state/nemo_agent/me/{session_id}/latest``: the latest state."""
     found = owned_session(request)
     if isinstance(found, Response):
         return found

@@ -1,4 +1,4 @@
-"""Uploads (E5): multipart files kept on disk and probed, or a JSON list of URLs."""
+"""Uploads: multipart files kept on disk and probed, or a JSON list of URLs."""
 
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ async def _file_entries(request: Request, emulator: Emulator) -> list[dict[str, 
 
 
 async def upload(request: Request) -> Response:
-    """E5: multipart ``files`` (kept on disk) or a JSON list of URLs."""
+    """``POST /api/upload-video/nemo_agent/me/{session_id}``: multipart ``files`` (kept
+    on disk) or a JSON list of URLs."""
     found = owned_session(request)
     if isinstance(found, Response):
         return found
