@@ -14,6 +14,9 @@ with NemoVideo() as client:
         output="leaderboard.mp4",
         on_progress=show,
     )
+    # The result keeps ids, not handles: re-attach to the render, now or after a restart.
+    render = client.render(board.render_id, session_id=board.session_id)
+    print(render.id, render.status().state)
 
 for entry in board.entries:
     print(entry.rank, entry.clip, entry.score, sorted(entry.metrics)[:3])
