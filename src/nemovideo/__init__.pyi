@@ -8,6 +8,8 @@ from ._async.client import AsyncNemoVideo as AsyncNemoVideo
 from ._async.render import AsyncRender as AsyncRender
 from ._async.session import AsyncSession as AsyncSession
 from ._async.turn import AsyncTurn as AsyncTurn
+from ._config import Attribution as Attribution
+from ._config import Settings as Settings
 from ._logging import RedactingFilter as RedactingFilter
 from ._protocol.retry import RetryEvent as RetryEvent
 from ._protocol.turn_policy import TurnPolicy as TurnPolicy

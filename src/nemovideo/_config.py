@@ -32,6 +32,12 @@ class Attribution:
     """The three ``X-Skill-*`` headers sent on every request.
 
     Other tools built on this SDK set their own values so the service credits them.
+
+    Attributes:
+        source: ``X-Skill-Source``, the integration's name (default ``nemovideo-python``).
+        version: ``X-Skill-Version``, its version (default this SDK's).
+        platform: ``X-Skill-Platform`` (default ``SKILL_SOURCE``, else detected, else
+            ``unknown``).
     """
 
     source: str = DEFAULT_SKILL_SOURCE
@@ -49,7 +55,19 @@ class Attribution:
 
 @attrs.frozen(repr=False)
 class Settings:
-    """Resolved client settings. Its ``repr`` never shows the token."""
+    """A client's resolved settings (`client.settings`): arguments, then environment,
+    then defaults. Its ``repr`` never shows the token.
+
+    Attributes:
+        token: the bearer token given, or ``None`` for an anonymous one.
+        base_url: the API base URL.
+        web_url: the web app's URL, for browser links.
+        client_id: the ``X-Client-Id`` given, or ``None`` until the client-id file is read.
+        attribution: the ``X-Skill-*`` headers.
+        max_retries: retries of transient failures.
+        timeout: the per-request timeout given, or ``None`` for the default
+            (60 s, 10 s to connect).
+    """
 
     token: str | None
     base_url: str
