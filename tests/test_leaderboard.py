@@ -88,7 +88,7 @@ async def test_the_leaderboard_end_to_end(
     assert board.entries[0].clip in board.table()
 
 
-async def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: Path) -> None:
+def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: Path) -> None:
     client = client_for("sync", emulator)
     board = client.leaderboard(clips, layout="grid", orientation="portrait", output=tmp_path, top=4)
     assert board.video_path == tmp_path / "leaderboard.mp4"
@@ -188,7 +188,7 @@ def test_ranking_is_read_from_tools_then_state_then_text() -> None:
     assert read_ranking(_reply(text="Nice clips!"), None, uploads) is None
 
 
-async def test_no_ranking_in_the_answer_is_a_clear_error(
+def test_no_ranking_in_the_answer_is_a_clear_error(
     emulator: RunningEmulator, clips: list[Path], tmp_path: Path
 ) -> None:
     client = client_for("sync", emulator)
