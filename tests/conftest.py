@@ -4,6 +4,9 @@ Async tests run on both anyio backends, asyncio and trio. A test of both clients
 (the ``kind`` fixture) runs three times: the sync client once, the async client on
 each backend (``[sync]``, ``[async-asyncio]``, ``[async-trio]``).
 
+The live emulator renders its MP4s at a tenth of the draft's size (the draft and
+its metadata keep the asked size); tests marked ``full_size`` get full-size MP4s.
+
 Cassettes are recorded against the emulator with ``--record-mode=once`` (or
 ``rewrite``) and replayed by default (``--record-mode=none`` in pyproject), with
 sockets disabled so a request that misses its cassette fails loudly. One cassette
@@ -28,6 +31,8 @@ _RENDER_ID_RE = re.compile(r"render_\d+_[0-9a-f]+")
 
 
 BACKENDS = ("asyncio", "trio")
+RENDER_SCALE = 0.1
+"""The live emulator's ``render_scale`` for tests not marked ``full_size``."""
 
 _KINDS_ON_BACKENDS = [
     pytest.param("sync", "asyncio", id="sync"),
@@ -89,6 +94,18 @@ def _isolated_env(
 
 
 # -- the live emulator ---------------------------------------------------------------
+
+
+@pytest.fixture
+def nemovideo_emulator(nemovideo_emulator: Any, request: pytest.FixtureRequest) -> Any:
+    """The plugin's emulator (reset for each test), rendering small unless the test is
+    marked ``full_size`` (``full_size("sync")``: for that client kind only)."""
+    marker = request.node.get_closest_marker("full_size")
+    callspec = getattr(request.node, "callspec", None)
+    kind = callspec.params.get("kind") if callspec is not None else None
+    if marker is None or (marker.args and kind not in marker.args):
+        nemovideo_emulator.emulator.configure(render_scale=RENDER_SCALE)
+    return nemovideo_emulator
 
 
 @pytest.fixture

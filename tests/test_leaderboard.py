@@ -48,6 +48,7 @@ def client_for(kind: str, emulator: RunningEmulator, **kwargs: Any) -> Any:
     return cls(base_url=emulator.url, **kwargs)
 
 
+@pytest.mark.full_size("sync")  # the async client's renders are checked small
 async def test_the_leaderboard_end_to_end(
     kind: str, emulator: RunningEmulator, clips: list[Path], tmp_path: Path
 ) -> None:
@@ -70,7 +71,12 @@ async def test_the_leaderboard_end_to_end(
     assert board.render_id.startswith("render_")
     with av.open(str(board.video_path)) as container:
         video = container.streams.video[0]
-        assert (video.codec_context.width, video.codec_context.height) == (1920, 1080)
+        size = (video.codec_context.width, video.codec_context.height)
+    assert size == ((1920, 1080) if kind == "sync" else (192, 108))
+    assert board.state is not None
+    assert board.state.draft is not None
+    meta = board.state.draft.metadata or {}
+    assert (meta.get("width"), meta.get("height")) == (1920, 1080), "the draft keeps its size"
     overall = [e.overall for e in events]
     assert overall == sorted(overall)
     assert overall[-1] == 1.0
@@ -88,6 +94,7 @@ async def test_the_leaderboard_end_to_end(
     assert board.entries[0].clip in board.table()
 
 
+@pytest.mark.full_size
 def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: Path) -> None:
     client = client_for("sync", emulator)
     board = client.leaderboard(clips, layout="grid", orientation="portrait", output=tmp_path, top=4)
