@@ -30,6 +30,7 @@ from nemovideo.models.upload import Upload
 from nemovideo.workflows import LeaderboardPlan, read_ranking
 
 from .recorded import done
+from .waits import short_waits
 
 pytestmark = pytest.mark.anyio
 
@@ -45,7 +46,8 @@ def client_for(kind: str, emulator: RunningEmulator, **kwargs: Any) -> Any:
 
     kwargs.setdefault("client_id", f"board-{kind}")
     cls = NemoVideo if kind == "sync" else AsyncNemoVideo
-    return cls(base_url=emulator.url, **kwargs)
+    with short_waits():
+        return cls(base_url=emulator.url, **kwargs)
 
 
 @pytest.mark.full_size("sync")  # the async client's renders are checked small
@@ -209,11 +211,10 @@ def test_the_command_prints_json(
 ) -> None:
     runner = CliRunner()
     env = {"NEMO_API_URL": emulator.url, "NEMO_CLIENT_ID": "cli-test"}
-    result = runner.invoke(
-        app,
-        ["leaderboard", *map(str, clips), "--top", "2", "-o", str(tmp_path / "cli.mp4"), "--json"],
-        env=env,
-    )
+    out = str(tmp_path / "cli.mp4")
+    args = ["leaderboard", *map(str, clips), "--top", "2", "-o", out, "--json"]
+    with short_waits():
+        result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     names = [e["clip"] for e in payload["entries"]]
@@ -237,7 +238,8 @@ def test_the_command_takes_a_folder_of_clips(
     runner = CliRunner()
     env = {"NEMO_API_URL": emulator.url, "NEMO_CLIENT_ID": "cli-test"}
     args = ["leaderboard", str(folder), "--top", "2", "-o", str(tmp_path / "f.mp4"), "--json"]
-    result = runner.invoke(app, args, env=env)
+    with short_waits():
+        result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     names = [e["clip"] for e in json.loads(result.stdout)["entries"]]
     assert sorted(names) == sorted(p.name for p in clips)
@@ -265,7 +267,8 @@ def test_the_everyday_commands(
     env = {"NEMO_API_URL": emulator.url, "NEMO_TOKEN": token}
 
     def run(*args: str) -> Any:
-        result = runner.invoke(app, list(args), env=env)
+        with short_waits():
+            result = runner.invoke(app, list(args), env=env)
         assert result.exit_code == 0, result.output
         return result
 
