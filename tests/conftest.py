@@ -22,8 +22,15 @@ from typing import Any
 
 import pytest
 import vcr as _vcr  # noqa: F401 - imported before sockets are blocked (it probes IPv6)
+from hypothesis import settings
 
 pytest_plugins = ["anyio"]
+
+# Property tests keep their own example counts, with no per-example deadline: a busy
+# machine must not fail one on time (Hypothesis' default is 200 ms). A failure
+# prints the blob that reproduces it. `--hypothesis-profile` still picks another.
+settings.register_profile("nemovideo", deadline=None, print_blob=True)
+settings.load_profile("nemovideo")
 
 REPLAY_URL = "http://127.0.0.1:9"
 _TOKEN_RE = re.compile(rb"(nmv_usr_|clm_)[A-Za-z0-9_\-]+")
