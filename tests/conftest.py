@@ -1,8 +1,16 @@
 """Shared fixtures: an isolated environment, the live emulator, cassette settings.
 
+Async tests run on both anyio backends, asyncio and trio. A test of both clients
+(the ``kind`` fixture) runs three times: the sync client once, the async client on
+each backend (``[sync]``, ``[async-asyncio]``, ``[async-trio]``).
+
+The live emulator renders its MP4s at a tenth of the draft's size (the draft and
+its metadata keep the asked size); tests marked ``full_size`` get full-size MP4s.
+
 Cassettes are recorded against the emulator with ``--record-mode=once`` (or
 ``rewrite``) and replayed by default (``--record-mode=none`` in pyproject), with
-sockets disabled so a request that misses its cassette fails loudly.
+sockets disabled so a request that misses its cassette fails loudly. One cassette
+serves the async client on both backends.
 """
 
 from __future__ import annotations
@@ -14,17 +22,51 @@ from typing import Any
 
 import pytest
 import vcr as _vcr  # noqa: F401 - imported before sockets are blocked (it probes IPv6)
+from hypothesis import settings
 
 pytest_plugins = ["anyio"]
+
+# Property tests keep their own example counts, with no per-example deadline: a busy
+# machine must not fail one on time (Hypothesis' default is 200 ms). A failure
+# prints the blob that reproduces it. `--hypothesis-profile` still picks another.
+settings.register_profile("nemovideo", deadline=None, print_blob=True)
+settings.load_profile("nemovideo")
 
 REPLAY_URL = "http://127.0.0.1:9"
 _TOKEN_RE = re.compile(rb"(nmv_usr_|clm_)[A-Za-z0-9_\-]+")
 _RENDER_ID_RE = re.compile(r"render_\d+_[0-9a-f]+")
 
+BACKENDS = ("asyncio", "trio")
+RENDER_SCALE = 0.1
+"""The live emulator's ``render_scale`` for tests not marked ``full_size``."""
 
-@pytest.fixture(params=["sync", "async"])
+_KINDS_ON_BACKENDS = [
+    pytest.param("sync", "asyncio", id="sync"),
+    *(pytest.param("async", backend, id=f"async-{backend}") for backend in BACKENDS),
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``kind`` and ``anyio_backend``: every backend for async code, one run
+    for the sync client (it never touches the event loop its test body runs on)."""
+    names = metafunc.fixturenames
+    if "kind" in names and "anyio_backend" in names:
+        metafunc.parametrize(("kind", "anyio_backend"), _KINDS_ON_BACKENDS, indirect=True)
+    elif "kind" in names:
+        metafunc.parametrize("kind", ["sync", "async"], indirect=True)
+    elif "anyio_backend" in names:
+        metafunc.parametrize("anyio_backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
 def kind(request: pytest.FixtureRequest) -> str:
     """Which client a test drives: ``"sync"`` (NemoVideo) or ``"async"`` (AsyncNemoVideo)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """The event loop of an async test: ``"asyncio"`` or ``"trio"``."""
     return str(request.param)
 
 
@@ -38,12 +80,6 @@ def api(kind: str, request: pytest.FixtureRequest, record_mode: str) -> Iterator
         return
     running = request.getfixturevalue("emulator")
     yield Api(running.url, Steer(running.emulator), kind)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Async tests run on asyncio."""
-    return "asyncio"
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +100,20 @@ def _isolated_env(
 
 
 # -- the live emulator ---------------------------------------------------------------
+
+
+@pytest.fixture
+def nemovideo_emulator(nemovideo_emulator: Any, request: pytest.FixtureRequest) -> Any:
+    """The plugin's emulator (reset for each test), rendering small unless the test is
+    marked ``full_size`` (``full_size("sync")``: for that client kind only)."""
+    marker = request.node.get_closest_marker("full_size")
+    full = marker is not None and (
+        not marker.args
+        or ("kind" in request.fixturenames and request.getfixturevalue("kind") in marker.args)
+    )
+    if not full:
+        nemovideo_emulator.emulator.configure(render_scale=RENDER_SCALE)
+    return nemovideo_emulator
 
 
 @pytest.fixture
@@ -120,6 +170,15 @@ def vcr_config() -> dict[str, Any]:
         "decode_compressed_response": True,
         "allow_playback_repeats": False,
     }
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """The test's name without its backend: ``test_x[async-trio]`` replays ``test_x[async]``."""
+    name: str = request.node.name
+    for backend in BACKENDS:
+        name = name.replace(f"[async-{backend}", "[async")
+    return name
 
 
 @pytest.fixture(scope="module")

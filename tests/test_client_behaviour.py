@@ -3,6 +3,7 @@ retries, uploads, renders and downloads (no sockets, no real sleeping)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+import trio
 
 from nemovideo import (
     APIConnectionError,
@@ -79,6 +81,16 @@ def test_ten_threads_cause_one_token_request(service: FakeService) -> None:
     assert errors == []
     assert service.count("anonymous-token") == 1
     assert service.count("credits") == 10
+
+
+async def test_async_tests_run_on_the_event_loop_they_are_named_after(anyio_backend: str) -> None:
+    try:
+        asyncio.get_running_loop()
+        running = "asyncio"
+    except RuntimeError:
+        trio.lowlevel.current_task()  # raises outside trio too
+        running = "trio"
+    assert running == anyio_backend
 
 
 async def test_ten_tasks_cause_one_token_request(service: FakeService) -> None:

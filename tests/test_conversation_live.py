@@ -191,7 +191,9 @@ async def test_out_of_credits_is_refused_before_the_turn(
 
 
 async def test_two_stage_generation_settles(kind: str, emulator: RunningEmulator) -> None:
-    emulator.emulator.configure(second_stage_seconds=0.4)
+    # The second stage lands 0.2 s after the turn: well after the reply's state is read,
+    # well before three reads 0.15 s apart find the draft settled.
+    emulator.emulator.configure(second_stage_seconds=0.2)
     client = client_for(kind, emulator)
     try:
         session = await done(client.create_session())

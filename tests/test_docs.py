@@ -15,6 +15,8 @@ import pytest
 from nemovideo.emulator import RunningEmulator
 from nemovideo.emulator.samples import ClipStyle, make_clip
 
+from .waits import short_waits
+
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = sorted((DOCS / "examples").glob("*.py"))
@@ -60,7 +62,10 @@ def test_the_example_runs(example: Path, workdir: Path, capsys: pytest.CaptureFi
     root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
     saved = (root.handlers[:], root.level, httpx_logger.level)
     try:
-        runpy.run_path(str(example), run_name="__main__")
+        # A quarter of each wait: the settling example reads the draft every 0.5 s
+        # instead of 2 s, still longer than its second stage takes (0.3 s, above).
+        with short_waits(0.25):
+            runpy.run_path(str(example), run_name="__main__")
     finally:
         root.handlers[:], root.level = saved[0], saved[1]
         httpx_logger.setLevel(saved[2])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from nemovideo.models.upload import Upload
 from nemovideo.workflows import LeaderboardPlan, read_ranking
 
 from .recorded import done
+from .waits import short_waits
 
 pytestmark = pytest.mark.anyio
 
@@ -45,17 +48,31 @@ def client_for(kind: str, emulator: RunningEmulator, **kwargs: Any) -> Any:
 
     kwargs.setdefault("client_id", f"board-{kind}")
     cls = NemoVideo if kind == "sync" else AsyncNemoVideo
-    return cls(base_url=emulator.url, **kwargs)
+    with short_waits():
+        return cls(base_url=emulator.url, **kwargs)
 
 
+@asynccontextmanager
+async def opened(kind: str, emulator: RunningEmulator, **kwargs: Any) -> AsyncIterator[Any]:
+    """A client of ``kind`` for the emulator, closed when the block ends."""
+    client = client_for(kind, emulator, **kwargs)
+    try:
+        yield client
+    finally:
+        await done(client.close() if kind == "sync" else client.aclose())
+
+
+@pytest.mark.full_size("sync")  # the async client's renders are checked small
 async def test_the_leaderboard_end_to_end(
     kind: str, emulator: RunningEmulator, clips: list[Path], tmp_path: Path
 ) -> None:
     events: list[WorkflowProgress] = []
-    client = client_for(kind, emulator)
-    board: Leaderboard = await done(
-        client.leaderboard(clips, top=3, output=tmp_path / "board.mp4", on_progress=events.append)
-    )
+    async with opened(kind, emulator) as client:
+        board: Leaderboard = await done(
+            client.leaderboard(
+                clips, top=3, output=tmp_path / "board.mp4", on_progress=events.append
+            )
+        )
     assert sorted(e.clip for e in board.entries) == sorted(p.name for p in clips)
     assert [e.rank for e in board.entries] == [1, 2, 3, 4]
     scores = [e.score for e in board.entries]
@@ -70,7 +87,12 @@ async def test_the_leaderboard_end_to_end(
     assert board.render_id.startswith("render_")
     with av.open(str(board.video_path)) as container:
         video = container.streams.video[0]
-        assert (video.codec_context.width, video.codec_context.height) == (1920, 1080)
+        size = (video.codec_context.width, video.codec_context.height)
+    assert size == ((1920, 1080) if kind == "sync" else (192, 108))
+    assert board.state is not None
+    assert board.state.draft is not None
+    meta = board.state.draft.metadata or {}
+    assert (meta.get("width"), meta.get("height")) == (1920, 1080), "the draft keeps its size"
     overall = [e.overall for e in events]
     assert overall == sorted(overall)
     assert overall[-1] == 1.0
@@ -88,9 +110,12 @@ async def test_the_leaderboard_end_to_end(
     assert board.entries[0].clip in board.table()
 
 
-async def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: Path) -> None:
-    client = client_for("sync", emulator)
-    board = client.leaderboard(clips, layout="grid", orientation="portrait", output=tmp_path, top=4)
+@pytest.mark.full_size
+def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: Path) -> None:
+    with client_for("sync", emulator) as client:
+        board = client.leaderboard(
+            clips, layout="grid", orientation="portrait", output=tmp_path, top=4
+        )
     assert board.video_path == tmp_path / "leaderboard.mp4"
     assert board.state.draft.metadata["layout"] == "grid"
     with av.open(str(board.video_path)) as container:
@@ -102,9 +127,9 @@ async def test_out_of_credits_stops_before_anything_is_spent(
     kind: str, emulator: RunningEmulator, clips: list[Path], tmp_path: Path
 ) -> None:
     token = emulator.emulator.create_user_token(credits=20)
-    client = client_for(kind, emulator, token=token)
-    with pytest.raises(InsufficientCreditsError, match="needs about 50 credits"):
-        await done(client.leaderboard(clips, output=tmp_path / "x.mp4"))
+    async with opened(kind, emulator, token=token) as client:
+        with pytest.raises(InsufficientCreditsError, match="needs about 50 credits"):
+            await done(client.leaderboard(clips, output=tmp_path / "x.mp4"))
     paths = [r.path for r in emulator.emulator.requests]
     assert paths == ["/api/credits/balance/simple"]
 
@@ -114,15 +139,15 @@ async def test_bad_files_fail_first_and_clearly(
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("x")
-    client = client_for(kind, emulator)
-    with pytest.raises(UnsupportedFileTypeError, match=r"notes\.txt"):
-        await done(client.leaderboard([*clips, notes], output=tmp_path / "x.mp4"))
-    with pytest.raises(FileNotFoundError):
-        await done(client.leaderboard([tmp_path / "gone.mp4"], output=tmp_path / "x.mp4"))
-    assert emulator.emulator.requests == []
-    emulator.emulator.arm_fault("/upload-video/", code=4001, message="refused", times=1)
-    with pytest.raises(UploadError) as caught:
-        await done(client.leaderboard(clips, output=tmp_path / "x.mp4", concurrency=1))
+    async with opened(kind, emulator) as client:
+        with pytest.raises(UnsupportedFileTypeError, match=r"notes\.txt"):
+            await done(client.leaderboard([*clips, notes], output=tmp_path / "x.mp4"))
+        with pytest.raises(FileNotFoundError):
+            await done(client.leaderboard([tmp_path / "gone.mp4"], output=tmp_path / "x.mp4"))
+        assert emulator.emulator.requests == []
+        emulator.emulator.arm_fault("/upload-video/", code=4001, message="refused", times=1)
+        with pytest.raises(UploadError) as caught:
+            await done(client.leaderboard(clips, output=tmp_path / "x.mp4", concurrency=1))
     assert len(caught.value.uploaded) == len(clips) - 1
     assert len(caught.value.failures) == 1
 
@@ -188,11 +213,10 @@ def test_ranking_is_read_from_tools_then_state_then_text() -> None:
     assert read_ranking(_reply(text="Nice clips!"), None, uploads) is None
 
 
-async def test_no_ranking_in_the_answer_is_a_clear_error(
+def test_no_ranking_in_the_answer_is_a_clear_error(
     emulator: RunningEmulator, clips: list[Path], tmp_path: Path
 ) -> None:
-    client = client_for("sync", emulator)
-    with pytest.raises(RankingNotFoundError) as caught:
+    with client_for("sync", emulator) as client, pytest.raises(RankingNotFoundError) as caught:
         client.leaderboard(clips[:1], prompt="hello there", output=tmp_path / "x.mp4")
     assert caught.value.reply is not None
     assert "I can add a title" in caught.value.reply.text
@@ -203,11 +227,10 @@ def test_the_command_prints_json(
 ) -> None:
     runner = CliRunner()
     env = {"NEMO_API_URL": emulator.url, "NEMO_CLIENT_ID": "cli-test"}
-    result = runner.invoke(
-        app,
-        ["leaderboard", *map(str, clips), "--top", "2", "-o", str(tmp_path / "cli.mp4"), "--json"],
-        env=env,
-    )
+    out = str(tmp_path / "cli.mp4")
+    args = ["leaderboard", *map(str, clips), "--top", "2", "-o", out, "--json"]
+    with short_waits():
+        result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     names = [e["clip"] for e in payload["entries"]]
@@ -231,7 +254,8 @@ def test_the_command_takes_a_folder_of_clips(
     runner = CliRunner()
     env = {"NEMO_API_URL": emulator.url, "NEMO_CLIENT_ID": "cli-test"}
     args = ["leaderboard", str(folder), "--top", "2", "-o", str(tmp_path / "f.mp4"), "--json"]
-    result = runner.invoke(app, args, env=env)
+    with short_waits():
+        result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     names = [e["clip"] for e in json.loads(result.stdout)["entries"]]
     assert sorted(names) == sorted(p.name for p in clips)
@@ -259,7 +283,8 @@ def test_the_everyday_commands(
     env = {"NEMO_API_URL": emulator.url, "NEMO_TOKEN": token}
 
     def run(*args: str) -> Any:
-        result = runner.invoke(app, list(args), env=env)
+        with short_waits():
+            result = runner.invoke(app, list(args), env=env)
         assert result.exit_code == 0, result.output
         return result
 

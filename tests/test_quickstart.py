@@ -12,6 +12,7 @@ import pytest
 EXAMPLE = Path(__file__).parent.parent / "examples" / "quickstart.py"
 
 
+@pytest.mark.full_size  # the example serves its own emulator, with the default settings
 def test_quickstart_downloads_a_real_video(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 import nemovideo
 from nemovideo import AsyncNemoVideo, NemoVideo
+from nemovideo.emulator import Emulator, EmulatorConfig
 from nemovideo.testing import Faults, in_process_client
 
 pytestmark = pytest.mark.anyio
@@ -67,14 +68,18 @@ def test_in_process_client_needs_no_socket(pytestconfig: pytest.Config) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("no socket may be opened")
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse)
-        with in_process_client() as client:
-            session = client.create_session()
-            reply = session.send("add a title 'In process'").result()
-            assert [c.summary for c in reply.changes] == ['Title added: "In process" (0-3s)']
-            render = session.export()
-            render.wait(poll_interval=0.05)
-            assert render.last_status is not None
-            assert render.last_status.is_completed
+    world = Emulator(EmulatorConfig(render_scale=0.1))  # a small MP4 is enough here
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(socket.socket, "connect", refuse)
+            with in_process_client(world) as client:
+                session = client.create_session()
+                reply = session.send("add a title 'In process'").result()
+                assert [c.summary for c in reply.changes] == ['Title added: "In process" (0-3s)']
+                render = session.export()
+                render.wait(poll_interval=0.05)
+                assert render.last_status is not None
+                assert render.last_status.is_completed
+    finally:
+        world.close()
     assert socket.socket.connect is original

@@ -86,10 +86,20 @@ def _uploaded(clips: dict[str, Path], folder: Path) -> list[dict[str, object]]:
     return infos
 
 
-@pytest.mark.parametrize(("layout", "size"), [("sequence", (1920, 1080)), ("grid", (1080, 1920))])
+@pytest.mark.parametrize(
+    ("layout", "size", "rendered"),
+    [("sequence", (1920, 1080), (192, 108)), ("grid", (1080, 1920), (108, 192))],
+    ids=["sequence", "grid"],
+)
 def test_a_leaderboard_renders_at_its_size_and_length(
-    clips: dict[str, Path], tmp_path: Path, layout: str, size: tuple[int, int]
+    clips: dict[str, Path],
+    tmp_path: Path,
+    layout: str,
+    size: tuple[int, int],
+    rendered: tuple[int, int],
 ) -> None:
+    """At a tenth of the size (``scale=0.1``): the full sizes are rendered end to end
+    in ``tests/test_leaderboard.py`` and ``tests/emulator/test_emulator_http.py``."""
     uploads = tmp_path / "uploads"
     infos = _uploaded(clips, uploads)
     analyses = {
@@ -103,15 +113,20 @@ def test_a_leaderboard_renders_at_its_size_and_length(
     assert [r["clip"] for r in ranked] == ["lively.mp4", "dull.mp4"]
     draft = leaderboard_draft(ranked, 2, *size, layout=layout)
     frames: list[tuple[int, int]] = []
+    assert (draft["m"]["width"], draft["m"]["height"]) == size
     target = render_draft(
-        draft, tmp_path / "out.mp4", uploads, on_frame=lambda d, t: frames.append((d, t))
+        draft,
+        tmp_path / "out.mp4",
+        uploads,
+        on_frame=lambda d, t: frames.append((d, t)),
+        scale=0.1,
     )
     expected_frames = round(draft["d"] / 1000 * 30)
     assert frames[-1] == (expected_frames, expected_frames)
     assert [d for d, _ in frames] == list(range(1, expected_frames + 1))
     with av.open(str(target)) as container:
         video = container.streams.video[0]
-        assert (video.codec_context.width, video.codec_context.height) == size
+        assert (video.codec_context.width, video.codec_context.height) == rendered
         assert video.average_rate == 30
         assert video.frames == expected_frames
         assert container.streams.audio[0].codec_context.name == "aac"

@@ -208,6 +208,7 @@ def test_render_lifecycle_in_each_shape(api: httpx.Client, world: Emulator, shap
     assert api.get(f"/api/render/proxy/render_{shape}/download").json()["code"] == 1001
 
 
+@pytest.mark.full_size
 def test_render_is_a_real_mp4(api: httpx.Client, world: Emulator, tmp_path: Path) -> None:
     world.configure(render_seconds=0)
     auth = token(api)
@@ -233,6 +234,7 @@ def rendered(
     return api.get(f"/api/render/proxy/{render_id}/download", headers=auth).content
 
 
+@pytest.mark.full_size
 def test_render_scale_shrinks_the_mp4_not_the_draft(
     api: httpx.Client, world: Emulator, tmp_path: Path
 ) -> None:
@@ -260,9 +262,10 @@ def test_render_scale_shrinks_the_mp4_not_the_draft(
 
 @pytest.mark.parametrize("scale", [0, -0.5, 1.5, float("nan"), True, "half"])
 def test_render_scale_must_be_a_fraction(world: Emulator, scale: Any) -> None:
+    before = world.config.render_scale
     with pytest.raises(ValueError, match="render_scale"):
         world.configure(render_scale=scale)
-    assert world.config.render_scale == 1.0
+    assert world.config.render_scale == before
 
 
 def test_render_refusals_and_failures(api: httpx.Client, world: Emulator) -> None:
