@@ -108,6 +108,8 @@ def test_import_time_sums_only_top_level_imports(runner: ModuleType) -> None:
         "some other line\n"
     )
     assert runner._top_level_import_seconds(report) == pytest.approx(0.0043)
+    assert runner._top_level_import_seconds(report, "site") == pytest.approx(0.004)
+    assert runner._top_level_import_seconds(report, "nemovideo") == 0
 
 
 def test_upload_figures_cover_both_clients_and_their_baselines(runner: ModuleType) -> None:
