@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, get_args, get_origin
 
 from ._fields import opt_float, opt_int, opt_number, opt_str
 
@@ -240,12 +240,12 @@ def _build() -> cattrs.Converter:
         return isinstance(tp, type) and issubclass(tp, ExactModel)
 
     def is_optional_exact(tp: Any) -> bool:
-        args: tuple[Any, ...] = getattr(tp, "__args__", ())
+        args = get_args(tp)
         return len(args) == 2 and args[1] is type(None) and is_exact(args[0])
 
     conv.register_structure_hook_factory(is_exact, _timeline_hook)
     conv.register_structure_hook_factory(
-        is_optional_exact, lambda tp: _optional_timeline(tp.__args__[0])
+        is_optional_exact, lambda tp: _optional_timeline(get_args(tp)[0])
     )
     conv.register_unstructure_hook_factory(is_exact, lambda cls: cls.to_dict)
 
@@ -267,7 +267,7 @@ def _build() -> cattrs.Converter:
         )
 
     def is_optional_model(tp: Any) -> bool:
-        args: tuple[Any, ...] = getattr(tp, "__args__", ())
+        args = get_args(tp)
         return (
             len(args) == 2 and args[1] is type(None) and is_model(args[0]) and tp == args[0] | None
         )
@@ -279,7 +279,7 @@ def _build() -> cattrs.Converter:
         is_model, lambda cls: make_dict_unstructure_fn(cls, conv, **overrides(cls))
     )
     conv.register_structure_hook_factory(
-        is_optional_model, lambda tp: _optional_model_hook(conv, tp.__args__[0])
+        is_optional_model, lambda tp: _optional_model_hook(conv, get_args(tp)[0])
     )
 
     return conv
@@ -373,12 +373,12 @@ def _optional_model_hook(conv: cattrs.Converter, cls: type) -> Callable[[Any, An
 
 
 def _is_tuple(tp: Any) -> bool:
-    args: tuple[Any, ...] = getattr(tp, "__args__", ())
-    return getattr(tp, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
+    args = get_args(tp)
+    return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
 def _tuple_hook(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
-    item_type = tp.__args__[0]
+    item_type = get_args(tp)[0]
     item = conv.get_structure_hook(item_type)
 
     def hook(value: Any, _: Any) -> tuple[Any, ...]:

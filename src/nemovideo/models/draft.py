@@ -32,6 +32,7 @@ class TrackType(enum.IntEnum):
     TEXT = 7
 
 
+_KNOWN_TYPES = frozenset(member.value for member in TrackType)
 _TYPE_LABELS = {TrackType.VIDEO: "Video", TrackType.AUDIO: "Audio", TrackType.TEXT: "Title"}
 
 
@@ -190,9 +191,7 @@ class Track(ExactModel):
         raw_type = extra.get("tt")
         if isinstance(raw_type, int) and not isinstance(raw_type, bool):
             del extra["tt"]
-            track_type = (
-                TrackType(raw_type) if raw_type in TrackType._value2member_map_ else raw_type
-            )
+            track_type = TrackType(raw_type) if raw_type in _KNOWN_TYPES else raw_type
         segments: tuple[Segment, ...] = ()
         has_segments = _is_object_list(extra.get("sg"))
         if has_segments:
