@@ -103,14 +103,34 @@ def modules_after(statement: str) -> set[str]:
     return set(json.loads(done.stdout))
 
 
+def loaded_of(modules: set[str], *prefixes: str) -> list[str]:
+    return sorted(
+        m for m in modules if m in prefixes or m.startswith(tuple(p + "." for p in prefixes))
+    )
+
+
+def test_import_nemovideo_loads_nothing_but_the_package() -> None:
+    loaded = modules_after("import nemovideo")
+    assert loaded_of(loaded, "nemovideo") == ["nemovideo"]
+    assert not loaded_of(loaded, "httpx", "attrs", "anyio", "tenacity", "cattrs", "starlette")
+
+
 def test_the_sync_client_loads_no_async_machinery_no_models_and_no_retry_library() -> None:
     loaded = modules_after("from nemovideo import NemoVideo")
     assert "nemovideo._sync.client" in loaded
     for heavy in ("anyio", "cattrs", "tenacity", "nemovideo._async", "nemovideo.models.events"):
-        assert heavy not in loaded, heavy
+        assert not loaded_of(loaded, heavy), heavy
+
+
+def test_models_and_clients_load_no_converter_library_and_no_emulator() -> None:
+    loaded = modules_after(
+        "import nemovideo.models.state, nemovideo.models.reply, nemovideo.models.leaderboard; "
+        "from nemovideo import NemoVideo, AsyncNemoVideo, Draft"
+    )
+    assert not loaded_of(loaded, "cattrs", "nemovideo.emulator", "starlette", "uvicorn", "av")
 
 
 def test_the_pytest_plugin_loads_nothing_heavy() -> None:
     loaded = modules_after("import nemovideo.pytest_plugin")
     for heavy in ("httpx", "anyio", "attrs", "nemovideo._sync", "nemovideo.testing"):
-        assert heavy not in loaded, heavy
+        assert not loaded_of(loaded, heavy), heavy

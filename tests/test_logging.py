@@ -83,25 +83,3 @@ def test_nemovideo_log_env_turns_on_stderr_logging() -> None:
         check=True,
     )
     assert quiet.stderr == ""
-
-
-def test_import_is_light() -> None:
-    code = (
-        "import sys, nemovideo\n"
-        "heavy = [m for m in sys.modules if m.startswith(('nemovideo.emulator', 'starlette',"
-        " 'uvicorn', 'av', 'numpy', 'httpx', 'tenacity'))]\n"
-        "print(','.join(sorted(heavy)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
-    code2 = (
-        "import sys\nfrom nemovideo import NemoVideo, AsyncNemoVideo, Draft\n"
-        "print(any(m.startswith(('nemovideo.emulator', 'starlette', 'uvicorn', 'av'))"
-        " for m in sys.modules))\n"
-    )
-    result2 = subprocess.run(
-        [sys.executable, "-c", code2], capture_output=True, text=True, check=True
-    )
-    assert result2.stdout.strip() == "False"

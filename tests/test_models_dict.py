@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -389,16 +387,3 @@ def test_answers_read_odd_numbers_as_data_or_an_sdk_error(data: dict[str, Any]) 
         except NemoVideoError:
             continue
         assert model is not None
-
-
-def test_importing_models_does_not_import_cattrs() -> None:
-    code = (
-        "import sys\n"
-        "import nemovideo.models.state, nemovideo.models.reply, nemovideo.models.leaderboard\n"
-        "from nemovideo import NemoVideo, AsyncNemoVideo\n"
-        "print(any(m == 'cattrs' or m.startswith('cattrs.') for m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
