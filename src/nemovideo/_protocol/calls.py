@@ -15,7 +15,7 @@ from ..errors import AuthenticationError, InsufficientCreditsError, InvalidRespo
 from .auth import TokenState
 from .envelope import EnvelopeKind, connection_error, read_answer
 from .error_table import Endpoint
-from .ops import Flow, GetToken, OpenStream, Send, T
+from .ops import Flow, GetToken, OpenStream, Send
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
 from .retry import RetryHook, retry_flow, retry_policy
 
@@ -173,12 +173,6 @@ def call_flow(ctx: CallContext, call: Call) -> Flow[dict[str, Any]]:
         if exc.register_url is None:
             exc.register_url = ctx.register_url()
         raise
-
-
-def parsed(flow: Flow[dict[str, Any]], parse: Callable[[dict[str, Any]], T]) -> Flow[T]:
-    """Run ``flow`` and read its ``data`` with ``parse``."""
-    data = yield from flow
-    return parse(data)
 
 
 def token_step(

@@ -34,8 +34,3 @@ class TurnRegistry:
         """The turn on ``session_id`` is over (or its connection closed)."""
         with self._lock:
             self._running.discard(session_id)
-
-    def running(self) -> frozenset[str]:
-        """The sessions with a turn running now."""
-        with self._lock:
-            return frozenset(self._running)

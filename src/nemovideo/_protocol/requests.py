@@ -92,12 +92,3 @@ class RequestSpec:
             headers["Content-Type"] = self.multipart.content_type
             headers["Content-Length"] = str(self.multipart.content_length)
         return headers
-
-    def without_auth(self) -> RequestSpec:
-        """The same request with no ``Authorization`` or ``X-Skill-*`` header."""
-        kept = tuple(
-            (k, v)
-            for k, v in self.headers
-            if k.lower() != "authorization" and not k.lower().startswith("x-skill-")
-        )
-        return attrs.evolve(self, headers=kept)
