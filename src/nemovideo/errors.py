@@ -53,7 +53,24 @@ __all__ = [
 
 
 class NemoVideoError(Exception):
-    """Base class of every error raised by nemovideo."""
+    """Base class of every error raised by nemovideo.
+
+    Every error pickles and deep-copies with its attributes, so one raised in a process
+    pool, Dask or Ray worker arrives whole in the caller (not as a broken pool).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException would call ``cls(*args)`` on the way back, which the keyword-only
+        # attributes of most subclasses refuse; rebuild without calling ``__init__``.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[NemoVideoError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """An error as it was pickled: its ``args`` and its attributes."""
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class APIError(NemoVideoError):

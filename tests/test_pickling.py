@@ -1,0 +1,101 @@
+"""Everything a task touches crosses process boundaries: errors first."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pytest
+
+from nemovideo import errors
+from nemovideo.models.changes import Change
+from nemovideo.models.render import RenderState, RenderStatus
+from nemovideo.models.reply import Reply
+from nemovideo.models.upload import Upload
+
+SAMPLES: dict[str, Any] = {
+    "message": "it went wrong",
+    "code": 1001,
+    "status_code": 401,
+    "request_id": "req-1",
+    "body": {"code": 1001, "message": "it went wrong", "nested": [1, {"a": None}]},
+    "register_url": "https://nemovideo.test/register?bind=anon_1",
+    "path": "/clips/a.mp4",
+    "size": 600 * 2**20,
+    "retry_after": 2.5,
+    "sent": False,
+    "render_id": "render_1",
+    "status": RenderStatus(id="render_1", state=RenderState.FAILED, status="failed"),
+    "uploaded": [Upload(filename="a.mp4", duration=3.0)],
+    "failures": [("/clips/b.mp4", ValueError("no such file"))],
+    "reply": Reply(text="partial"),
+    "error": "RuntimeError: boom",
+    "details": {"where": "tool"},
+    "kind": "idle",
+    "elapsed": 181.5,
+    "reads": 5,
+    "changes": [Change(kind="added", target="track", summary="Title added")],
+}
+
+
+def keyword_parameters(cls: type) -> dict[str, inspect.Parameter]:
+    """The keyword-only parameters of an error class (none for ``Exception``'s own)."""
+    try:
+        parameters = inspect.signature(cls).parameters
+    except ValueError:  # the class keeps Exception's built-in __init__
+        return {}
+    return {k: p for k, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
+
+
+def every_error() -> list[errors.NemoVideoError]:
+    made = []
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        kwargs = {key: SAMPLES[key] for key in keyword_parameters(cls)}
+        made.append(cls("it went wrong", **kwargs))
+    return made
+
+
+def same(a: errors.NemoVideoError, b: errors.NemoVideoError) -> None:
+    assert type(a) is type(b)
+    assert str(a) == str(b)
+    assert a.args == b.args
+    assert a.__dict__.keys() == b.__dict__.keys()
+    for key, value in a.__dict__.items():
+        other = b.__dict__[key]
+        if key == "failures":
+            assert [(p, type(e), str(e)) for p, e in value] == [
+                (p, type(e), str(e)) for p, e in other
+            ]
+        else:
+            assert other == value, key
+
+
+@pytest.mark.parametrize("error", every_error(), ids=lambda e: type(e).__name__)
+def test_every_error_pickles_and_deep_copies_with_its_attributes(
+    error: errors.NemoVideoError,
+) -> None:
+    same(error, pickle.loads(pickle.dumps(error)))
+    same(error, copy.deepcopy(error))
+
+
+def test_the_walk_covers_every_attribute_the_errors_take() -> None:
+    for name in errors.__all__:
+        for key in keyword_parameters(getattr(errors, name)):
+            assert key in SAMPLES, f"{name}({key}=...) has no sample"
+
+
+def fail_in_worker(render_id: str) -> None:
+    raise errors.RenderFailedError("failed twice", render_id=render_id)
+
+
+def test_an_error_raised_in_a_process_pool_arrives_whole() -> None:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        futures = [pool.submit(fail_in_worker, f"render_{i}") for i in range(3)]
+        caught = [future.exception() for future in futures]
+        assert pool.submit(pow, 2, 5).result() == 32, "the pool still works"
+    assert [type(e) for e in caught] == [errors.RenderFailedError] * 3
+    assert [getattr(e, "render_id", None) for e in caught] == ["render_0", "render_1", "render_2"]
