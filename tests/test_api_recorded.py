@@ -198,9 +198,9 @@ async def test_export_blocked_by_plan_402(api: Api) -> None:
 
 
 async def test_second_anonymous_token_for_one_client_id_is_rate_limited_429(api: Api) -> None:
-    async with api.client() as first:
+    async with api.client(token_store=False) as first:
         await done(first.credits())
-    async with api.client() as second:
+    async with api.client(token_store=False) as second:  # forgets the first one's token
         with pytest.raises(errors.RateLimitError) as info:
             await done(second.credits())
     assert info.value.status_code == 429

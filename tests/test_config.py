@@ -10,11 +10,11 @@ import pytest
 from nemovideo._config import (
     DEFAULT_API_URL,
     check_base_url,
-    client_id_path,
+    config_folder_path,
     detect_platform,
-    load_or_create_client_id,
     resolve_settings,
 )
+from nemovideo._credentials import ConfigFolder
 from nemovideo._version import __version__
 
 
@@ -127,27 +127,28 @@ def test_platform_detection_from_install_path() -> None:
 
 
 def test_client_id_file_is_created_owner_only_and_reused(tmp_path: Path) -> None:
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    first = load_or_create_client_id(env)
-    path = client_id_path(env)
+    folder = ConfigFolder(config_folder_path({"XDG_CONFIG_HOME": str(tmp_path / "cfg")}))
+    first = folder.client_id()
+    path = folder.client_id_path
     assert path == tmp_path / "cfg" / "nemovideo" / "client_id"
     assert path.read_text().strip() == first
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert load_or_create_client_id(env) == first
+    assert folder.client_id() == first
     assert len(first) <= 64
 
 
 def test_client_id_file_with_garbage_is_replaced(tmp_path: Path) -> None:
-    env = {"XDG_CONFIG_HOME": str(tmp_path)}
-    path = client_id_path(env)
-    path.parent.mkdir(parents=True)
-    path.write_text("not a valid id because it has spaces and is far too long " * 3)
-    new_id = load_or_create_client_id(env)
+    folder = ConfigFolder(tmp_path / "nemovideo")
+    folder.path.mkdir(parents=True)
+    folder.client_id_path.write_text("not a valid id because it has spaces and far too long " * 3)
+    new_id = folder.client_id()
     assert " " not in new_id
-    assert path.read_text().strip() == new_id
+    assert folder.client_id_path.read_text().strip() == new_id
 
 
-def test_client_id_defaults_to_home_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_config_folder_defaults_to_home_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert client_id_path({}) == tmp_path / ".config" / "nemovideo" / "client_id"
+    assert config_folder_path({}) == tmp_path / ".config" / "nemovideo"

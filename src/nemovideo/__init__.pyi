@@ -24,6 +24,7 @@ from .errors import APIError as APIError
 from .errors import APITimeoutError as APITimeoutError
 from .errors import AuthenticationError as AuthenticationError
 from .errors import BadRequestError as BadRequestError
+from .errors import ConfigurationError as ConfigurationError
 from .errors import DownloadError as DownloadError
 from .errors import ExportBlockedError as ExportBlockedError
 from .errors import FileTooLargeError as FileTooLargeError

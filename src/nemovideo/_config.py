@@ -1,4 +1,4 @@
-"""Settings from arguments and environment, the client-id file, and attribution.
+"""Settings from arguments and environment, and attribution.
 
 Arguments beat environment beat defaults (see the Protocol page of the docs: base URLs
 and environment).
@@ -9,9 +9,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import attrs
@@ -24,7 +24,8 @@ DEFAULT_WEB_URL = "https://nemovideo.com"
 DEFAULT_SKILL_SOURCE = "nemovideo-python"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """60 s to read, write or wait for a pooled connection; 10 s to connect."""
-_CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+"""What a client id may be: 1-64 letters, digits or ``. _ : -``."""
 
 
 @attrs.frozen
@@ -67,6 +68,10 @@ class Settings:
         max_retries: retries of transient failures.
         timeout: the per-request timeout given, or ``None`` for the default
             (60 s, 10 s to connect).
+        token_origin: where ``token`` came from: ``"argument"``, ``"environment"``
+            (``NEMO_TOKEN``), or ``None`` when no token was given.
+        token_store: whether tokens are kept in the config folder for other processes.
+        config_dir: the SDK's folder in your configuration (client id, saved tokens).
     """
 
     token: str | None
@@ -76,6 +81,9 @@ class Settings:
     attribution: Attribution
     max_retries: int
     timeout: httpx.Timeout | None
+    token_origin: Literal["argument", "environment"] | None = None
+    token_store: bool = True
+    config_dir: Path = attrs.field(factory=lambda: config_folder_path(os.environ))
 
     def __repr__(self) -> str:
         token = "set" if self.token else "anonymous"
@@ -135,34 +143,6 @@ def detect_platform(env: Mapping[str, str], install_path: str | None = None) -> 
     return "unknown"
 
 
-def client_id_path(env: Mapping[str, str]) -> Path:
-    """The client-id file: ``$XDG_CONFIG_HOME/nemovideo/client_id`` (default ``~/.config``)."""
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "nemovideo" / "client_id"
-
-
-def load_or_create_client_id(env: Mapping[str, str]) -> str:
-    """Read the client id from the file, or create it with owner-only permissions.
-
-    Re-using one id matters: the service gives one anonymous token per client id per
-    7 days. The file holds only the id.
-    """
-    path = client_id_path(env)
-    try:
-        existing = path.read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
-        existing = ""
-    if _CLIENT_ID_RE.match(existing):
-        return existing
-    new_id = str(uuid.uuid4())
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(new_id + "\n")
-    os.chmod(path, 0o600)
-    return new_id
-
-
 def resolve_settings(
     *,
     token: str | None,
@@ -175,20 +155,25 @@ def resolve_settings(
     max_retries: int,
     timeout: float | httpx.Timeout | None,
     allow_insecure_http: bool,
+    token_store: bool | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     """Merge arguments, environment and defaults into ``Settings``."""
     env = os.environ if env is None else env
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")
-    if client_id is not None and not _CLIENT_ID_RE.match(client_id):
+    if client_id is not None and not CLIENT_ID_PATTERN.match(client_id):
         raise ValueError("client_id must be 1-64 letters, digits or . _ : -")
     env_client_id = env.get("NEMO_CLIENT_ID") or None
-    if env_client_id is not None and not _CLIENT_ID_RE.match(env_client_id):
+    if env_client_id is not None and not CLIENT_ID_PATTERN.match(env_client_id):
         raise ValueError("NEMO_CLIENT_ID must be 1-64 letters, digits or . _ : -")
-    the_token = token if token is not None else (env.get("NEMO_TOKEN") or None)
-    if the_token is not None and (not the_token.strip() or any(c.isspace() for c in the_token)):
-        raise ValueError("token must be a non-empty string without spaces")
+    env_token = env.get("NEMO_TOKEN") or None
+    the_token = token if token is not None else env_token
+    if the_token is not None and not _usable_token(the_token):
+        raise ValueError("token must be a non-empty string of printable ASCII without spaces")
+    origin_of_token: Literal["argument", "environment"] | None = (
+        "argument" if token is not None else "environment" if env_token is not None else None
+    )
     return Settings(
         token=the_token,
         base_url=check_base_url(
@@ -207,4 +192,25 @@ def resolve_settings(
         ),
         max_retries=max_retries,
         timeout=httpx.Timeout(timeout) if isinstance(timeout, int | float) else timeout,
+        token_origin=origin_of_token,
+        token_store=_switch(env.get("NEMOVIDEO_TOKEN_STORE"))
+        if token_store is None
+        else token_store,
+        config_dir=config_folder_path(env),
     )
+
+
+def _usable_token(token: str) -> bool:
+    return bool(token) and token.isascii() and token.isprintable() and " " not in token
+
+
+def _switch(value: str | None) -> bool:
+    """An on/off environment setting: on unless it says 0, false, no or off."""
+    return (value or "").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def config_folder_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_CONFIG_HOME/nemovideo`` (default ``~/.config/nemovideo``): the client id and
+    the saved tokens."""
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "nemovideo"

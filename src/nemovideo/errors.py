@@ -25,6 +25,7 @@ __all__ = [
     "AgentError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "DownloadError",
     "ExportBlockedError",
     "FileTooLargeError",
@@ -239,6 +240,19 @@ class APIConnectionError(NemoVideoError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out before an answer arrived."""
+
+
+class ConfigurationError(NemoVideoError):
+    """The SDK's folder in your configuration cannot be used (the client id and saved
+    tokens live there): the message says which path and what to do.
+
+    Attributes:
+        path: the file or folder concerned.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class NotReadyError(NemoVideoError):

@@ -8,6 +8,7 @@ The sync twin is ``nemovideo._sync._backend``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
@@ -21,6 +22,7 @@ from .._transport import http_client_options
 
 __all__ = [
     "Lock",
+    "entered",
     "iter_body",
     "map_bounded",
     "new_http_client",
@@ -87,3 +89,20 @@ async def iter_body(plan: MultipartPlan) -> AsyncIterator[bytes]:
                 plan.progress.advance(plan.boundary, len(chunk))
     finally:
         chunks.close()
+
+
+@asynccontextmanager
+async def entered(manager: AbstractContextManager[T]) -> AsyncIterator[T]:
+    """Hold a blocking context manager (a file lock): enter and leave it in a worker
+    thread, so the event loop never waits on another process."""
+    value = await anyio.to_thread.run_sync(manager.__enter__)
+    try:
+        yield value
+    except BaseException as error:
+        exited = await anyio.to_thread.run_sync(
+            manager.__exit__, type(error), error, error.__traceback__
+        )
+        if not exited:
+            raise
+    else:
+        await anyio.to_thread.run_sync(manager.__exit__, None, None, None)

@@ -61,6 +61,11 @@ class AsyncNemoVideo:
             (the token would travel in clear).
         turn_policy: limits and recovery schedule of conversation turns (default: the
             vendor's, see [TurnPolicy][nemovideo.TurnPolicy]).
+        token_store: keep the anonymous token in the config folder, beside the client
+            id, so that every process on this machine reuses it until it expires, and
+            use a user token saved by ``nemovideo auth login`` (default on;
+            ``NEMOVIDEO_TOKEN_STORE=0`` turns it off). A ``token=`` or ``NEMO_TOKEN``
+            always wins.
     """
 
     def __init__(
@@ -79,6 +84,7 @@ class AsyncNemoVideo:
         on_retry: Callable[[RetryEvent], None] | None = None,
         allow_insecure_http: bool = False,
         turn_policy: TurnPolicy | None = None,
+        token_store: bool | None = None,
     ) -> None:
         configure_from_env()
         settings = resolve_settings(
@@ -92,6 +98,7 @@ class AsyncNemoVideo:
             max_retries=max_retries,
             timeout=timeout,
             allow_insecure_http=allow_insecure_http,
+            token_store=token_store,
         )
         self._driver = AsyncDriver(
             settings,

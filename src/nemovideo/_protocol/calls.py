@@ -12,7 +12,7 @@ import httpx
 
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
-from .auth import TokenState
+from .auth import IssuedToken, TokenState, expiry_from_answer
 from .envelope import EnvelopeKind, connection_error, read_answer
 from .error_table import Endpoint
 from .ops import Flow, GetToken, OpenStream, Send
@@ -92,7 +92,7 @@ class CallContext:
 
     def register_url(self) -> str | None:
         """The registration link that binds an anonymous user (for code 2001)."""
-        if self.tokens.user_supplied or not self.tokens.user_id:
+        if not self.tokens.can_renew() or not self.tokens.user_id:
             return None
         return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
 
@@ -163,8 +163,14 @@ def call_flow(ctx: CallContext, call: Call) -> Flow[dict[str, Any]]:
     try:
         try:
             return (yield from _with_retries(ctx, call, token))
-        except AuthenticationError:
-            if not call.auth or not ctx.tokens.can_renew():
+        except AuthenticationError as exc:
+            if not call.auth:
+                raise
+            if not ctx.tokens.can_renew():
+                source = ctx.tokens.source
+                if source is not None and source.advice:
+                    exc.message = f"{exc.message}; {source.advice}"
+                    exc.args = (exc.message,)
                 raise
             logger.info("%s: anonymous token expired, renewing once", call.endpoint)
             token = yield GetToken(stale=token)
@@ -175,25 +181,8 @@ def call_flow(ctx: CallContext, call: Call) -> Flow[dict[str, Any]]:
         raise
 
 
-def token_step(
-    ctx: CallContext, stale: str | None, client_id: Callable[[], str]
-) -> str | Flow[str]:
-    """The token to use now, or the flow that fetches one (the driver runs it under a lock).
-
-    ``stale`` is a token that just failed: while it is still the current one, an
-    anonymous token is fetched with the same client id; a caller's token cannot be
-    renewed.
-    """
-    current = ctx.tokens.usable(stale)
-    if current is not None:
-        return current
-    if not ctx.tokens.can_renew():
-        raise AuthenticationError("the token was rejected and cannot be renewed by the SDK")
-    return anonymous_token_flow(ctx, client_id())
-
-
-def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:
-    """Fetch an anonymous token with ``X-Client-Id`` and store it."""
+def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
+    """Fetch a new anonymous token with ``X-Client-Id`` (the driver adopts and saves it)."""
     call = Call(
         "POST",
         ANONYMOUS_TOKEN_PATH,
@@ -206,6 +195,9 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[str]:
     if not isinstance(token, str) or not token.strip():
         raise InvalidResponseError("the anonymous-token answer has no token")
     user_id = data.get("user_id")
-    ctx.tokens.store(token, user_id if isinstance(user_id, str) else None)
     logger.info("got an anonymous token")
-    return token
+    return IssuedToken(
+        token,
+        expiry_from_answer(data.get("expires_at")),
+        user_id if isinstance(user_id, str) else None,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import httpx
@@ -21,6 +22,7 @@ from .._transport import http_client_options
 
 __all__ = [
     "Lock",
+    "entered",
     "iter_body",
     "map_bounded",
     "new_http_client",
@@ -81,3 +83,8 @@ def iter_body(plan: MultipartPlan) -> Iterator[bytes]:
                 plan.progress.advance(plan.boundary, len(chunk))
     finally:
         chunks.close()
+
+
+def entered(manager: AbstractContextManager[T]) -> AbstractContextManager[T]:
+    """Hold a blocking context manager (a file lock), here in the calling thread."""
+    return manager

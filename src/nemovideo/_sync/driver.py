@@ -9,24 +9,26 @@ policy, keeps the registry of running turns, and owns the HTTP connections.
 
 from __future__ import annotations
 
-import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 
 import httpx
 
-from .._config import Settings, load_or_create_client_id
+from .._config import Settings
+from .._credentials import ConfigFolder
 from .._io import TempFileSink
 from .._protocol import transfer
-from .._protocol.auth import TokenState
-from .._protocol.calls import CallContext, is_event_stream, token_step
+from .._protocol.auth import TokenSource, TokenState, choose_saved
+from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
 from .._protocol.registry import TurnRegistry
 from .._protocol.retry import RetryHook
 from .._protocol.timing import current_timing
 from .._protocol.turn_policy import TurnPolicy
 from .._transport import request_options
+from ..errors import AuthenticationError
 from . import _backend as backend
 
 __all__ = ["Driver"]
@@ -53,7 +55,7 @@ class Driver:
         turn_policy: TurnPolicy,
     ) -> None:
         timing = current_timing()
-        tokens = TokenState(token=settings.token, user_supplied=settings.token is not None)
+        tokens = TokenState.given(settings.token, settings.token_origin)
         self.context = CallContext(
             settings=settings, tokens=tokens, on_retry=on_retry, clock=timing.clock
         )
@@ -65,6 +67,7 @@ class Driver:
         self._token_lock = backend.Lock()
         self._client_id = settings.client_id
         self._client_id_lock = threading.Lock()
+        self._folder = ConfigFolder(settings.config_dir)
 
     @property
     def settings(self) -> Settings:
@@ -79,7 +82,7 @@ class Driver:
         """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
         with self._client_id_lock:
             if self._client_id is None:
-                self._client_id = load_or_create_client_id(os.environ)
+                self._client_id = self._folder.client_id()
             return self._client_id
 
     def close(self) -> None:
@@ -137,12 +140,29 @@ class Driver:
         return self._http.build_request(**options)
 
     def _token(self, stale: str | None) -> str:
-        known = self.context.tokens.usable(stale)
+        tokens = self.context.tokens
+        known = tokens.usable(stale)
         if known is not None:  # the common case needs no lock
             return known
-        with self._token_lock:
-            step = token_step(self.context, stale, self.client_id)
-            return step if isinstance(step, str) else self.run(step)
+        with self._token_lock:  # one fetch in this process...
+            known = tokens.usable(stale)
+            if known is not None:
+                return known
+            if not tokens.can_renew():
+                raise AuthenticationError("the token was rejected and cannot be renewed by the SDK")
+            client_id = backend.run_blocking(self.client_id)
+            if not self.settings.token_store:
+                issued = self.run(anonymous_token_flow(self.context, client_id))
+                return tokens.adopt(issued, TokenSource.NEW_ANONYMOUS)
+            with backend.entered(self._folder.locked()) as saved:  # ...and in all
+                base_url = self.settings.base_url
+                user, anonymous = backend.run_blocking(saved.for_client, base_url, client_id)
+                choice = choose_saved(user, anonymous, stale=stale, now=time.time())
+                if choice is not None:
+                    return tokens.adopt(*choice)
+                issued = self.run(anonymous_token_flow(self.context, client_id))
+                backend.run_blocking(saved.save_anonymous, base_url, client_id, issued)
+                return tokens.adopt(issued, TokenSource.NEW_ANONYMOUS)
 
     def _download(self, op: Download) -> transfer.DownloadOutcome:
         response = self._http.send(self._request(op, None), stream=True, follow_redirects=False)
