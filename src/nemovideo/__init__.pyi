@@ -71,6 +71,7 @@ from .models.render import RenderState as RenderState
 from .models.render import RenderStatus as RenderStatus
 from .models.reply import Reply as Reply
 from .models.state import SessionState as SessionState
+from .models.token import TokenStatus as TokenStatus
 from .models.upload import Upload as Upload
 
 __all__: list[str]

@@ -15,7 +15,7 @@ from typing import Any, Concatenate, ParamSpec
 import httpx
 
 from .._config import Settings
-from .._credentials import ConfigFolder
+from .._credentials import ConfigFolder, SavedTokens
 from .._io import TempFileSink
 from .._protocol import transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
@@ -27,6 +27,7 @@ from .._protocol.timing import current_timing
 from .._protocol.turn_policy import TurnPolicy
 from .._transport import request_options
 from ..errors import AuthenticationError
+from ..models.token import TokenStatus
 from . import _backend as backend
 
 __all__ = ["AsyncDriver"]
@@ -163,6 +164,20 @@ class AsyncDriver:
                 issued = await self.run(anonymous_token_flow(self.context, client_id))
                 await backend.run_blocking(saved.save_anonymous, base_url, client_id, issued)
                 return tokens.adopt(issued, TokenSource.NEW_ANONYMOUS)
+
+    async def token_status(self) -> TokenStatus:
+        """Which token the client uses, reading saved tokens if it has none yet (no
+        request is made)."""
+        tokens = self.context.tokens
+        if tokens.usable(None) is None and tokens.can_renew() and self.settings.token_store:
+            client_id = await backend.run_blocking(self.client_id)
+            saved = SavedTokens(self._folder.tokens_path)
+            base_url = self.settings.base_url
+            user, anonymous = await backend.run_blocking(saved.for_client, base_url, client_id)
+            choice = choose_saved(user, anonymous, stale=None, now=time.time())
+            if choice is not None:
+                tokens.adopt(*choice)
+        return tokens.status()
 
     async def _download(self, op: Download) -> transfer.DownloadOutcome:
         response = await self._http.send(

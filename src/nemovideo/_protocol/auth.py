@@ -11,11 +11,12 @@ from __future__ import annotations
 import enum
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 import attrs
 
 from ..errors import AuthenticationError
+from ..models.token import TokenStatus
 
 __all__ = [
     "ANONYMOUS_LIFETIME",
@@ -137,6 +138,24 @@ class TokenState:
         """Whether a failed token may be replaced (only anonymous tokens may; a client
         with no token yet may get one)."""
         return self.source is None or self.source.renewable
+
+    def status(self) -> TokenStatus:
+        """What `client.token_status()` tells: the source, the masked token, its expiry."""
+        with self._guard:
+            if self.token is None or self.source is None:
+                return TokenStatus()
+            expires = (
+                datetime.fromtimestamp(self.expires_at, UTC).isoformat(timespec="seconds")
+                if self.expires_at is not None
+                else None
+            )
+            return TokenStatus(
+                source=self.source.value,
+                masked=mask(self.token),
+                expires_at=expires,
+                user_id=self.user_id,
+                renewable=self.source.renewable,
+            )
 
     def adopt(self, issued: IssuedToken, source: TokenSource) -> str:
         """Use ``issued`` from now on; returns its value."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..models.credits import Credits
     from ..models.leaderboard import Leaderboard
     from ..models.progress import WorkflowProgress
+    from ..models.token import TokenStatus
     from .render import Render
     from .session import Session
 
@@ -129,6 +130,11 @@ class NemoVideo:
     def client_id(self) -> str:
         """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
         return self._driver.client_id()
+
+    def token_status(self) -> TokenStatus:
+        """Which token the client uses and where it came from (masked; no request is
+        made). Before the first call, a client without a token reads the saved ones."""
+        return self._driver.token_status()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"

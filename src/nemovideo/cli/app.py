@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -28,10 +27,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .. import NemoVideo, NemoVideoError
+from .. import NemoVideo
 from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS, extension
+from .._version import __version__
 from ..intents import translate_gui
 from ..models.progress import WorkflowProgress
+from .auth import auth_app
+from .output import AsJson, err, fail, json_or, out, reported
 
 app = typer.Typer(
     name="nemovideo",
@@ -42,27 +44,24 @@ app = typer.Typer(
 )
 session_app = typer.Typer(help="Editing sessions.", no_args_is_help=True)
 app.add_typer(session_app, name="session")
-
-out = Console()
-err = Console(stderr=True)
+app.add_typer(auth_app, name="auth")
 
 
-def fail(message: str) -> None:
-    """Print one error line and exit 1."""
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+def show_version(value: bool) -> None:
+    """``--version``: print the version and stop."""
+    if value:
+        out.print(f"nemovideo {__version__}", highlight=False)
+        raise typer.Exit
 
 
-@contextlib.contextmanager
-def reported() -> Iterator[None]:
-    """Turn the SDK's errors into one clear line and a non-zero exit."""
-    try:
-        yield
-    except (NemoVideoError, FileNotFoundError, IsADirectoryError, ValueError) as exc:
-        fail(str(exc) or type(exc).__name__)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=show_version),
+    ] = False,
+) -> None:
+    """The NemoVideo agent API from a shell."""
 
 
 def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
@@ -238,22 +237,12 @@ def leaderboard(
 # -- everyday calls ---------------------------------------------------------------------------
 
 
-def _json_or(as_json: bool, value: dict[str, Any], text: str) -> None:
-    if as_json:
-        print(json.dumps(value, indent=2, ensure_ascii=False))
-    else:
-        out.print(text, highlight=False)
-
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
 @app.command()
 def credits(as_json: AsJson = False) -> None:
     """Show the credit balance."""
     with reported(), NemoVideo() as client:
         balance = client.credits()
-    _json_or(
+    json_or(
         as_json,
         {"available": balance.available, "frozen": balance.frozen, "total": balance.total},
         f"credits: {balance.available} available, {balance.frozen} frozen, {balance.total} total",
@@ -268,7 +257,7 @@ def session_new(
     """Create a session and print its id."""
     with reported(), NemoVideo() as client:
         session = client.create_session(language=language)
-    _json_or(
+    json_or(
         as_json,
         {"session_id": session.session_id, "task_id": session.task_id},
         session.session_id,
@@ -285,7 +274,7 @@ def upload(
     files = expand_folders(files, ACCEPTED_EXTENSIONS)
     with reported(), NemoVideo() as client:
         uploads = client.session(session_id).upload(files)
-    _json_or(
+    json_or(
         as_json,
         {"files": [u.raw for u in uploads]},
         "\n".join(f"{u.filename}: {u.file_type}, {u.duration or 0:.1f}s" for u in uploads),
@@ -343,7 +332,7 @@ def state(
             drawn = current.draft or Draft.from_dict({"t": []})
             svg.write_text(drawn.to_svg(), encoding="utf-8")
     summary = current.draft.summary() if current.draft is not None else "no timeline yet"
-    _json_or(as_json, current.raw, summary)
+    json_or(as_json, current.raw, summary)
 
 
 @app.command()
@@ -364,7 +353,7 @@ def export(
         )
         render.wait(on_progress=show)
         path = render.download(output)
-    _json_or(as_json, {"render_id": render.id, "video": str(path)}, f"video: {path}")
+    json_or(as_json, {"render_id": render.id, "video": str(path)}, f"video: {path}")
 
 
 @app.command("open")
