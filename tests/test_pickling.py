@@ -8,6 +8,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import attrs
 import pytest
 
 from nemovideo import errors
@@ -99,3 +100,37 @@ def test_an_error_raised_in_a_process_pool_arrives_whole() -> None:
         assert pool.submit(pow, 2, 5).result() == 32, "the pool still works"
     assert [type(e) for e in caught] == [errors.RenderFailedError] * 3
     assert [getattr(e, "render_id", None) for e in caught] == ["render_0", "render_1", "render_2"]
+
+
+def test_settings_travel_without_the_token_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nemovideo._config import resolve_settings
+
+    secret = "nmv_usr_do_not_ship_this_1234"
+    settings = resolve_settings(
+        token=secret,
+        base_url="https://api.test",
+        web_url=None,
+        client_id="worker-id",
+        skill_source="batch-tool",
+        skill_version=None,
+        skill_platform=None,
+        max_retries=5,
+        timeout=12,
+        allow_insecure_http=False,
+    )
+    shipped = pickle.dumps(settings)
+    assert secret.encode() not in shipped
+    arrived = pickle.loads(shipped)
+    assert arrived.token is None
+    assert (arrived.base_url, arrived.client_id, arrived.max_retries) == (
+        "https://api.test",
+        "worker-id",
+        5,
+    )
+    assert arrived.attribution.source == "batch-tool"
+    assert arrived.timeout is not None
+    assert arrived.timeout.read == 12
+    monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_the_workers_own_token")
+    assert pickle.loads(shipped).token == "nmv_usr_the_workers_own_token"
+    shared = pickle.loads(pickle.dumps(attrs.evolve(settings, token_in_pickles=True)))
+    assert (shared.token, shared.token_origin) == (secret, "argument")

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import attrs
@@ -72,6 +72,9 @@ class Settings:
             (``NEMO_TOKEN``), or ``None`` when no token was given.
         token_store: whether tokens are kept in the config folder for other processes.
         config_dir: the SDK's folder in your configuration (client id, saved tokens).
+        token_in_pickles: whether a pickle of these settings (or of a client or handle
+            made with them) carries the token; off unless asked for with
+            `client.worker_settings(include_token=True)`.
     """
 
     token: str | None
@@ -84,6 +87,49 @@ class Settings:
     token_origin: Literal["argument", "environment"] | None = None
     token_store: bool = True
     config_dir: Path = attrs.field(factory=lambda: config_folder_path(os.environ))
+    token_in_pickles: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The token travels only when asked for; the config folder is the receiving
+        # machine's own, so it is not sent either.
+        fields = {a.name: getattr(self, a.name) for a in attrs.fields(Settings)}
+        del fields["config_dir"]
+        if not self.token_in_pickles:
+            fields["token"] = fields["token_origin"] = None
+        return (_unpickle_settings, (fields,))
+
+    def for_this_process(self, env: Mapping[str, str] | None = None) -> Settings:
+        """These settings where they are used: a token not sent along is looked for in
+        this process's ``NEMO_TOKEN`` (or the saved tokens), and the config folder is
+        this machine's."""
+        env = os.environ if env is None else env
+        changes: dict[str, Any] = {"config_dir": config_folder_path(env)}
+        if self.token is None and env.get("NEMO_TOKEN"):
+            token = env["NEMO_TOKEN"]
+            if not _usable_token(token):
+                raise ValueError("NEMO_TOKEN must be printable ASCII without spaces")
+            changes.update(token=token, token_origin="environment")
+        return attrs.evolve(self, **changes)
+
+    def identity(self) -> tuple[Any, ...]:
+        """What tells clients apart within one process (a hashable key)."""
+        timeout = self.timeout
+        limits = (
+            (timeout.connect, timeout.read, timeout.write, timeout.pool)
+            if timeout is not None
+            else None
+        )
+        return (
+            self.token,
+            self.base_url,
+            self.web_url,
+            self.client_id,
+            self.attribution,
+            self.max_retries,
+            limits,
+            self.token_store,
+            self.config_dir,
+        )
 
     def __repr__(self) -> str:
         token = "set" if self.token else "anonymous"
@@ -198,6 +244,11 @@ def resolve_settings(
         else token_store,
         config_dir=config_folder_path(env),
     )
+
+
+def _unpickle_settings(fields: dict[str, Any]) -> Settings:
+    """Settings as they were pickled, completed for this process."""
+    return Settings(**fields).for_this_process()
 
 
 def _usable_token(token: str) -> bool:
