@@ -59,7 +59,10 @@ def test_default_clients_mount_proxies_with_keepalive(monkeypatch: pytest.Monkey
     assert isinstance(async_kwargs["transport"], httpx.AsyncHTTPTransport)
 
 
-def test_clients_make_their_pool_with_the_default_options(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.anyio
+async def test_clients_make_their_pool_with_the_default_options_on_first_use(
+    monkeypatch: pytest.MonkeyPatch, emulator: RunningEmulator
+) -> None:
     made: list[str] = []
     real_sync, real_async = sync_backend.new_http_client, async_backend.new_http_client
 
@@ -73,11 +76,14 @@ def test_clients_make_their_pool_with_the_default_options(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(sync_backend, "new_http_client", sync_pool)
     monkeypatch.setattr(async_backend, "new_http_client", async_pool)
-    with NemoVideo(base_url="https://api.test"):
-        pass
-    AsyncNemoVideo(base_url="https://api.test")
-    with httpx.Client() as mine, NemoVideo(base_url="https://api.test", http_client=mine):
-        pass
+    with NemoVideo(base_url=emulator.url) as client:
+        assert made == [], "no connection before the first call"
+        client.credits()
+        client.credits()
+    async with AsyncNemoVideo(base_url=emulator.url) as aclient:
+        await aclient.credits()
+    with httpx.Client() as mine, NemoVideo(base_url=emulator.url, http_client=mine) as theirs:
+        theirs.credits()
     assert made == ["sync", "async"]
 
 

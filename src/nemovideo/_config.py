@@ -108,7 +108,8 @@ class Settings:
             token = env["NEMO_TOKEN"]
             if not _usable_token(token):
                 raise ValueError("NEMO_TOKEN must be printable ASCII without spaces")
-            changes.update(token=token, token_origin="environment")
+            changes["token"] = token
+            changes["token_origin"] = "environment"  # noqa: S105 - a place, not a secret
         return attrs.evolve(self, **changes)
 
     def identity(self) -> tuple[Any, ...]:

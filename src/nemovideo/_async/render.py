@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from .._config import Settings
 from .._protocol import download as dl
 from .._protocol import render as rendering
 from ..models.render import RenderStatus
@@ -47,6 +49,11 @@ class AsyncRender:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self.id!r}, session_id={self.session_id!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its render (ids, status) and its client's settings (no token unless asked
+        # for): unpickled, it uses the one client of that process for those settings.
+        return (_restore, (type(self), self._driver.settings, self._job))
 
     def _repr_html_(self) -> str:
         return self._job.html()
@@ -102,3 +109,8 @@ class AsyncRender:
         return await self._driver.call(
             rendering.fetch, self._job, target, on_progress, timeout=timeout
         )
+
+
+def _restore(cls: type[AsyncRender], settings: Settings, job: rendering.RenderJob) -> AsyncRender:
+    """A render as it was pickled."""
+    return cls(AsyncDriver.shared(settings), job)

@@ -127,6 +127,10 @@ class TokenState:
         where = self.source.name.lower() if self.source is not None else "none yet"
         return f"TokenState({where}, {'set' if self.token else 'unset'})"
 
+    def after_fork(self) -> None:
+        """In a child process: a new guard (another thread may have held the old one)."""
+        self._guard = threading.Lock()
+
     def usable(self, stale: str | None) -> str | None:
         """The current token unless there is none or it is the one that just failed."""
         with self._guard:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import httpx
 
 from .._config import Settings, resolve_settings
@@ -109,6 +110,46 @@ class NemoVideo:
             on_retry=on_retry,
             turn_policy=turn_policy or TurnPolicy(),
         )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        http_client: httpx.Client | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        turn_policy: TurnPolicy | None = None,
+    ) -> NemoVideo:
+        """A client made from another's settings, e.g. in a worker process.
+
+        Settings that were pickled arrive without the token unless the sender asked
+        (`worker_settings(include_token=True)`); such a client finds its token as any
+        client does: ``NEMO_TOKEN``, a saved token, or a new anonymous one.
+        """
+        configure_from_env()
+        client = cls.__new__(cls)
+        client._driver = Driver(
+            settings.for_this_process(),
+            http_client=http_client,
+            on_retry=on_retry,
+            turn_policy=turn_policy or TurnPolicy(),
+        )
+        return client
+
+    def worker_settings(self, *, include_token: bool = False) -> Settings:
+        """These settings, to make the same client in another process with
+        [from_settings][nemovideo.NemoVideo.from_settings].
+
+        Pickled, they carry the token only with ``include_token=True``; otherwise the
+        other process uses its own ``NEMO_TOKEN`` or saved token (on the same machine,
+        the anonymous token this client saved).
+        """
+        return attrs.evolve(self._driver.settings, token_in_pickles=include_token)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # As its settings (no token unless asked for), its turn policy, and nothing
+        # live: the other process opens its own connections on first use.
+        return (_restore, (type(self), self._driver.settings, self._driver.turn_policy))
 
     @property
     def settings(self) -> Settings:
@@ -233,3 +274,8 @@ class NemoVideo:
         return run_leaderboard(
             self._driver, plan, concurrency=concurrency, on_progress=on_progress, on_text=on_text
         )
+
+
+def _restore(cls: type[NemoVideo], settings: Settings, policy: TurnPolicy) -> NemoVideo:
+    """A client as it was pickled."""
+    return cls.from_settings(settings, turn_policy=policy)

@@ -5,12 +5,19 @@
 Sessions, renders and turns reach the service only through the driver, `Driver`: it
 runs flows (`Driver.call`), holds the settings, the token and the default turn
 policy, keeps the registry of running turns, and owns the HTTP connections.
+
+Its connections open on first use. In a child process made by ``fork``, every driver
+drops the connections and locks it inherited (a worker must never read an answer meant
+for its parent), and opens its own on first use. Handles unpickled in a process share
+one driver per set of settings (`Driver.shared`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 
@@ -62,13 +69,46 @@ class Driver:
         )
         self.turn_policy = turn_policy
         self.turns = TurnRegistry()
-        self._owns_http = http_client is None
-        self._http = http_client or backend.new_http_client()
+        self._given_http = http_client
+        self._own_http: httpx.Client | None = None
         self._sleep = backend.sleeper(timing)
         self._token_lock = backend.Lock()
         self._client_id = settings.client_id
         self._client_id_lock = threading.Lock()
+        self._http_lock = threading.Lock()
         self._folder = ConfigFolder(settings.config_dir)
+        _LIVE.add(self)
+        _SHARED.setdefault(settings.identity(), self)
+
+    @classmethod
+    def shared(cls, settings: Settings) -> Driver:
+        """The driver of this process for ``settings`` (made on first need): unpickled
+        handles use it, so a worker keeps one connection pool per set of settings."""
+        key = settings.identity()
+        driver = _SHARED.get(key)
+        if driver is None:
+            driver = cls(settings, http_client=None, on_retry=None, turn_policy=TurnPolicy())
+            _SHARED[key] = driver
+        return driver
+
+    @property
+    def _http(self) -> httpx.Client:
+        if self._given_http is not None:
+            return self._given_http
+        with self._http_lock:
+            if self._own_http is None:
+                self._own_http = backend.new_http_client()
+            return self._own_http
+
+    def after_fork(self) -> None:
+        """In a child process: forget the parent's connections (never close them: they
+        are the parent's) and remake every lock, which another thread may have held."""
+        self._own_http = None
+        self._token_lock = backend.Lock()
+        self._client_id_lock = threading.Lock()
+        self._http_lock = threading.Lock()
+        self.turns = TurnRegistry()
+        self.context.tokens.after_fork()
 
     @property
     def settings(self) -> Settings:
@@ -87,9 +127,13 @@ class Driver:
             return self._client_id
 
     def close(self) -> None:
-        """Close the connections (not those of an ``http_client`` the caller passed)."""
-        if self._owns_http:
-            self._http.close()
+        """Close the connections (not those of an ``http_client`` the caller passed); a
+        later call opens new ones."""
+        if _SHARED.get(self.settings.identity()) is self:
+            del _SHARED[self.settings.identity()]
+        own, self._own_http = self._own_http, None
+        if own is not None:
+            own.close()
 
     def call(
         self,
@@ -200,3 +244,16 @@ class Driver:
         finally:
             response.close()
         return transfer.DownloadOutcome(path=op.target, size=sink.written)
+
+
+_LIVE: weakref.WeakSet[Driver] = weakref.WeakSet()
+_SHARED: weakref.WeakValueDictionary[tuple[Any, ...], Driver] = weakref.WeakValueDictionary()
+
+
+def _after_fork_in_child() -> None:
+    for driver in list(_LIVE):
+        driver.after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)

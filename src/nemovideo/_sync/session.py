@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from .._config import Settings
 from .._protocol import endpoints, uploads
 from .._protocol import render as rendering
 from .._protocol import turn as turns
@@ -47,6 +49,11 @@ class Session:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id!r}, task_id={self.task_id!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its ids and its client's settings (no token unless asked for): unpickled, it
+        # uses the one client of that process for those settings.
+        return (_restore, (type(self), self._driver.settings, self.session_id, self.task_id))
 
     def state(self) -> SessionState:
         """The session's latest state: the timeline draft, the media, the canvas."""
@@ -173,3 +180,10 @@ class Session:
             endpoints.claim_token, session_id=self.session_id, task_id=self.task_id
         )
         return endpoints.browser_url(self._driver.context, claim)
+
+
+def _restore(
+    cls: type[Session], settings: Settings, session_id: str, task_id: str | None
+) -> Session:
+    """A session as it was pickled."""
+    return cls(Driver.shared(settings), session_id, task_id)

@@ -11,6 +11,7 @@ leaving the ``with`` block does.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -56,6 +57,12 @@ class Turn:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id!r}, ended={self.ended})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        raise TypeError(
+            "a running turn cannot be pickled (it is an open stream); pickle its session, "
+            "or the reply of turn.result()"
+        )
 
     @property
     def ended(self) -> bool:
