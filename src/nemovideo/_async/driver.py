@@ -3,12 +3,21 @@
 Sessions, renders and turns reach the service only through the driver, `AsyncDriver`: it
 runs flows (`AsyncDriver.call`), holds the settings, the token and the default turn
 policy, keeps the registry of running turns, and owns the HTTP connections.
+
+It also holds the client's request permits (``max_concurrency``, see
+``nemovideo._protocol.concurrency``): a `Send` or a `Download` holds one while its
+request is sent and its answer read; an `OpenStream` takes one before its request, and
+when the answer is an event stream the permit stays with the stream until
+`AsyncDriver.close_stream` (a turn's end or close) gives it back, once. Sleeps and
+token look-ups hold none (a token request is a `Send` of its own).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 
@@ -16,7 +25,7 @@ import httpx
 
 from .._config import Settings, load_or_create_client_id
 from .._io import TempFileSink
-from .._protocol import transfer
+from .._protocol import concurrency, transfer
 from .._protocol.auth import TokenState
 from .._protocol.calls import CallContext, is_event_stream, token_step
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
@@ -29,6 +38,8 @@ from . import _backend as backend
 
 __all__ = ["AsyncDriver"]
 
+logger = logging.getLogger("nemovideo")
+
 P = ParamSpec("P")
 
 
@@ -40,6 +51,8 @@ class AsyncDriver:
         http_client: the caller's ``httpx.AsyncClient``, or ``None`` for the SDK's own.
         on_retry: called before each retry.
         turn_policy: the default limits of conversation turns.
+        max_concurrency: requests in flight at once, turns included (default 64).
+        limits: the limits of the SDK's own pool (not with ``http_client``).
     """
 
     def __init__(
@@ -49,7 +62,10 @@ class AsyncDriver:
         http_client: httpx.AsyncClient | None,
         on_retry: RetryHook | None,
         turn_policy: TurnPolicy,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> None:
+        pool = concurrency.resolve(max_concurrency, limits, own_pool=http_client is None)
         timing = current_timing()
         tokens = TokenState(token=settings.token, user_supplied=settings.token is not None)
         self.context = CallContext(
@@ -58,7 +74,10 @@ class AsyncDriver:
         self.turn_policy = turn_policy
         self.turns = TurnRegistry()
         self._owns_http = http_client is None
-        self._http = http_client or backend.new_http_client()
+        self._http = http_client or backend.new_http_client(pool.limits)
+        self._permits = backend.Limiter(pool.max_concurrency)
+        self._streams: set[httpx.Response] = set()
+        self._warned_at = float("-inf")
         self._sleep = backend.sleeper(timing)
         self._token_lock = backend.Lock()
         self._client_id = settings.client_id
@@ -68,6 +87,11 @@ class AsyncDriver:
     def settings(self) -> Settings:
         """The resolved settings (never shows the token)."""
         return self.context.settings
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, turns included."""
+        return self._permits.total
 
     def clock(self) -> float:
         """The monotonic clock that timeouts are measured with."""
@@ -115,22 +139,66 @@ class AsyncDriver:
         if isinstance(op, Send):
             plan = op.spec.multipart
             body = backend.iter_body(plan) if plan is not None else None
-            return await self._http.send(self._request(op, body), follow_redirects=False)
+            await self._acquire()
+            try:
+                return await self._http.send(self._request(op, body), follow_redirects=False)
+            finally:
+                self._permits.release()
         if isinstance(op, OpenStream):
-            response = await self._http.send(
-                self._request(op, None), stream=True, follow_redirects=False
-            )
-            if not is_event_stream(response):
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-            return response
+            return await self._open_stream(op)
         if isinstance(op, Sleep):
             return await self._sleep(op.seconds)
         if isinstance(op, GetToken):
             return await self._token(op.stale)
-        return await self._download(op)
+        await self._acquire()
+        try:
+            return await self._download(op)
+        finally:
+            self._permits.release()
+
+    async def _acquire(self) -> None:
+        await self._permits.acquire(concurrency.PERMIT_PATIENCE, self._waited)
+
+    def _waited(self, seconds: float) -> None:
+        now = time.monotonic()
+        if now - self._warned_at < seconds:
+            return  # one warning per patience period, however many requests wait
+        self._warned_at = now
+        message = concurrency.permit_wait_message(seconds, self._permits.total, len(self._streams))
+        logger.warning("%s", message)
+
+    async def _open_stream(self, op: OpenStream) -> httpx.Response:
+        await self._acquire()
+        handed_over = False
+        try:
+            response = await self._http.send(
+                self._request(op, None), stream=True, follow_redirects=False
+            )
+            if is_event_stream(response):
+                self._streams.add(response)  # the permit stays with the open stream
+                handed_over = True
+                return response
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            return response
+        finally:
+            if not handed_over:
+                self._permits.release()
+
+    async def close_stream(self, response: httpx.Response) -> None:
+        """Close a response opened by an `OpenStream` and give its permit back (once,
+        however many times it is closed)."""
+        try:
+            await response.aclose()
+        finally:
+            try:
+                self._streams.remove(response)
+            except KeyError:
+                pass
+            else:
+                self._permits.release()
 
     def _request(self, op: Send | OpenStream | Download, body: Any) -> httpx.Request:
         options = request_options(op.spec, body, self.context.settings.timeout)

@@ -54,7 +54,8 @@ class NemoVideo:
         skill_platform: the ``X-Skill-Platform`` header (default ``SKILL_SOURCE``, else
             detected from where the SDK is installed, else ``unknown``).
         http_client: your own ``httpx.Client`` (proxies, transports, mocks); used
-            for every call, uploads and downloads included. You close it.
+            for every call, uploads and downloads included. You close it. Give it a
+            pool of at least ``max_concurrency`` connections (httpx's default: 100).
         max_retries: retries of transient failures (default 2).
         timeout: seconds (or an ``httpx.Timeout``) per request (default 60 s, 10 s to
             connect).
@@ -63,6 +64,19 @@ class NemoVideo:
             (the token would travel in clear).
         turn_policy: limits and recovery schedule of conversation turns (default: the
             vendor's, see [TurnPolicy][nemovideo.TurnPolicy]).
+        max_concurrency: requests in flight at once (default 64, or the pool's
+            ``max_connections`` when ``limits`` sets fewer). A turn counts as one from
+            its message until its stream ends or it is closed. Past that, requests wait
+            for their turn; the wait is not part of ``timeout``.
+        limits: an ``httpx.Limits`` for the SDK's own connection pool (keepalive and
+            proxy settings are kept). Default: ``max(100, max_concurrency)``
+            connections, as many kept alive as ``max_concurrency``. Its
+            ``max_connections`` may not be below ``max_concurrency``. Not with
+            ``http_client``: set the limits on your own client then.
+
+    Raises:
+        ValueError: ``max_concurrency`` below 1, ``limits`` with ``http_client``, or a
+            pool smaller than ``max_concurrency``.
     """
 
     def __init__(
@@ -81,6 +95,8 @@ class NemoVideo:
         on_retry: Callable[[RetryEvent], None] | None = None,
         allow_insecure_http: bool = False,
         turn_policy: TurnPolicy | None = None,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> None:
         configure_from_env()
         settings = resolve_settings(
@@ -100,6 +116,8 @@ class NemoVideo:
             http_client=http_client,
             on_retry=on_retry,
             turn_policy=turn_policy or TurnPolicy(),
+            max_concurrency=max_concurrency,
+            limits=limits,
         )
 
     @property
@@ -118,6 +136,12 @@ class NemoVideo:
     def turn_policy(self) -> TurnPolicy:
         """The default limits and recovery schedule of conversation turns."""
         return self._driver.turn_policy
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, turns included (see the ``max_concurrency``
+        argument)."""
+        return self._driver.max_concurrency
 
     def client_id(self) -> str:
         """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
