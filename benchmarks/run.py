@@ -2,7 +2,7 @@
 
     python benchmarks/run.py            # prints a table, writes benchmarks/results/latest.json
     python benchmarks/run.py --quick    # smaller sizes, for a smoke run
-    python benchmarks/run.py --only sse # one section (client, sse, import, render)
+    python benchmarks/run.py --only sse # one section (client, turns, sse, import, render)
 
 Every figure is a ratio to its baseline measured in the same run on the same machine,
 against an emulator in a separate process on 127.0.0.1.
@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import attrs
 import httpx
 
@@ -527,6 +528,58 @@ def ten_uploads(url: str) -> dict[str, float]:
     return {"sequential": one_by_one.seconds, "concurrent": batch.seconds}
 
 
+# -- many turns at once on one async client -----------------------------------------------------
+
+
+async def _turn_batch(url: str, token: str, turns: int, limited: bool) -> float:
+    """Seconds for ``turns`` tasks, each making a session and running one short turn on it,
+    all at once on one async client: with the client's permits (``max_concurrency``,
+    default 64), or without them on the pool the SDK had before (httpx's default limits)."""
+    from nemovideo._transport import http_client_options
+
+    async def batch(client: AsyncNemoVideo) -> float:
+        async def one() -> None:
+            session = await client.create_session()
+            async with await session.send("hello") as turn:
+                await turn.result()
+
+        await client.credits()  # connect once before timing
+        with stopwatch() as clock:
+            async with anyio.create_task_group() as group:
+                for _ in range(turns):
+                    group.start_soon(one)
+        return clock.seconds
+
+    if limited:
+        async with AsyncNemoVideo(base_url=url, token=token) as client:
+            return await batch(client)
+    async with (
+        httpx.AsyncClient(**http_client_options(asynchronous=True)) as pool,
+        AsyncNemoVideo(
+            base_url=url, token=token, http_client=pool, max_concurrency=10**6
+        ) as client,
+    ):
+        return await batch(client)
+
+
+def turn_throughput(
+    url: str, sizes: tuple[int, ...], backends: tuple[str, ...], rounds: int
+) -> dict[str, float]:
+    """Short turns per second, ``"<backend>_<turns>_<limited|unlimited>"`` -> turns/s, best
+    of ``rounds`` (the two sides alternate, so a slow moment falls on both alike)."""
+    token = control(url, "user-token", {"credits": 10**7})["token"]
+    control(url, "config", {"think_seconds": 0.0, "heartbeat_seconds": None})
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for backend in backends:
+            for turns in sizes:
+                for limited in (True, False):
+                    seconds = anyio.run(_turn_batch, url, token, turns, limited, backend=backend)
+                    key = f"{backend}_{turns}_{'limited' if limited else 'unlimited'}"
+                    best[key] = max(best.get(key, 0.0), turns / seconds)
+    return best
+
+
 # -- the emulator's renderer ---------------------------------------------------------------------
 
 
@@ -563,8 +616,9 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
-SECTIONS = ("client", "sse", "import", "render")
-"""The runner's sections: calls, uploads (against the emulator); SSE decoding; imports; renders."""
+SECTIONS = ("client", "turns", "sse", "import", "render")
+"""The runner's sections: calls, uploads (against the emulator); many turns at once on one
+client; SSE decoding; imports; renders."""
 
 
 def row(
@@ -656,6 +710,37 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     batch["sequential"],
                     ">= 5x faster",
                     speedup >= 5,
+                )
+            )
+    if "turns" in wanted:
+        sizes = (50, 200, 500)
+        with emulator_process() as url:
+            rates = turn_throughput(url, sizes, ("asyncio", "trio"), 1 if args.quick else 3)
+        extra["turns_per_second"] = {key: round(value, 1) for key, value in rates.items()}
+        for backend in ("asyncio", "trio"):
+            for turns in sizes:
+                limited = rates[f"{backend}_{turns}_limited"]
+                unlimited = rates[f"{backend}_{turns}_unlimited"]
+                rows.append(
+                    row(
+                        f"{turns} short turns at once, {backend}, turns/s (64 permits vs none)",
+                        limited,
+                        unlimited,
+                        "reported",
+                        True,
+                        "turns/s",
+                    )
+                )
+            at_50 = rates[f"{backend}_50_limited"]
+            at_500 = rates[f"{backend}_500_limited"]
+            rows.append(
+                row(
+                    f"500 vs 50 short turns at once, {backend}, turns/s with 64 permits",
+                    at_500,
+                    at_50,
+                    "500 keeps >= 0.9x the rate of 50",
+                    at_500 >= 0.9 * at_50,
+                    "turns/s",
                 )
             )
     if "sse" in wanted:
