@@ -31,8 +31,8 @@ class AsyncRender:
         return self._job.id
 
     @property
-    def session_id(self) -> str:
-        """The session it renders."""
+    def session_id(self) -> str | None:
+        """The session it renders (``None`` when re-attached by render id alone)."""
         return self._job.session_id
 
     @property
@@ -69,7 +69,9 @@ class AsyncRender:
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
 
         Raises:
-            RenderFailedError: it failed twice (the render id and last status attached).
+            RenderFailedError: it failed twice, or failed once when re-attached without
+                a session id, which resubmitting needs (the render id and last status
+                attached).
             RenderTimeoutError: ``timeout`` passed first; resume later by id.
         """
         return await self._driver.call(

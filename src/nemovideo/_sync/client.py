@@ -189,8 +189,14 @@ class NemoVideo:
 
         return Session(self._driver, session_id, task_id)
 
-    def render(self, render_id: str, *, session_id: str) -> Render:
-        """Re-attach to a render by id, e.g. after a restart (no request is made)."""
+    def render(self, render_id: str, *, session_id: str | None = None) -> Render:
+        """Re-attach to a render by id, e.g. after a restart (no request is made).
+
+        Status, wait and download need only the id. Give ``session_id`` too if the
+        render may still fail: resubmitting it reads the draft from its session, so
+        without one a failure raises [RenderFailedError][nemovideo.RenderFailedError]
+        at once.
+        """
         from .._protocol.render import RenderJob
         from .render import Render
 
