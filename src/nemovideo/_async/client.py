@@ -214,6 +214,7 @@ class AsyncNemoVideo:
         concurrency: int = 4,
         on_progress: Callable[[WorkflowProgress], None] | None = None,
         on_text: Callable[[str], None] | None = None,
+        poll_interval: float | None = None,
     ) -> Leaderboard:
         """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
 
@@ -235,6 +236,8 @@ class AsyncNemoVideo:
                 [WorkflowProgress][nemovideo.WorkflowProgress] (upload, ranking,
                 rendering, downloading).
             on_text: called with the agent's text as it streams.
+            poll_interval: seconds between render status reads (default: the
+                growing schedule of [wait][nemovideo.AsyncRender.wait]).
 
         Raises:
             InsufficientCreditsError: the balance cannot cover the ranking turn
@@ -242,11 +245,18 @@ class AsyncNemoVideo:
             RankingNotFoundError: the agent's answer held no ranking.
         """
         from .._protocol.leaderboard import LeaderboardPlan
+        from .._protocol.render import poll_intervals
         from .leaderboard import run_leaderboard
 
         plan = LeaderboardPlan.make(
             clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
         )
+        poll_intervals(poll_interval)  # checked before anything is spent
         return await run_leaderboard(
-            self._driver, plan, concurrency=concurrency, on_progress=on_progress, on_text=on_text
+            self._driver,
+            plan,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            on_text=on_text,
+            poll_interval=poll_interval,
         )
