@@ -26,9 +26,13 @@ from .download import download
 from .error_table import Endpoint
 from .ops import Flow, Sleep
 
-FIRST_POLL = 2.0
+# The wait before each status read: 1 s, growing 1.5x up to 5 s. A render is seen done
+# at most 5 s late (2.5 s on average once the waits reach 5 s); the vendor CLI's 2 s
+# growing to 15 s saw a 28 s render 13.6 s late. A 28 s render is read 9 times
+# instead of 7 (figures: `python benchmarks/run.py --only polling`).
+FIRST_POLL = 1.0
 POLL_GROWTH = 1.5
-MAX_POLL = 15.0
+MAX_POLL = 5.0
 MAX_FAILED_POLLS = 5
 
 
@@ -134,7 +138,7 @@ def resume_hint(job: RenderJob) -> str:
 
 
 def poll_intervals(fixed: float | None) -> Callable[[int], float]:
-    """The wait before poll ``n`` (0-based): fixed, or 2 s growing 1.5x up to 15 s.
+    """The wait before poll ``n`` (0-based): fixed, or 1 s growing 1.5x up to 5 s.
 
     Raises:
         ValueError: ``fixed`` is negative or not a number.

@@ -67,7 +67,7 @@ class Render:
 
         Args:
             timeout: seconds to wait in all (default 600).
-            poll_interval: seconds between polls; default 2 s growing 1.5x to 15 s.
+            poll_interval: seconds between polls; default 1 s growing 1.5x to 5 s.
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
 
         Raises:
