@@ -2,7 +2,7 @@
 
     python benchmarks/run.py            # prints a table, writes benchmarks/results/latest.json
     python benchmarks/run.py --quick    # smaller sizes, for a smoke run
-    python benchmarks/run.py --only sse # one section (client, sse, import, render)
+    python benchmarks/run.py --only sse # one section (client, turns, polling, sse, import, render)
 
 Every figure is a ratio to its baseline measured in the same run on the same machine,
 against an emulator in a separate process on 127.0.0.1.
@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import attrs
 import httpx
 
@@ -527,6 +528,158 @@ def ten_uploads(url: str) -> dict[str, float]:
     return {"sequential": one_by_one.seconds, "concurrent": batch.seconds}
 
 
+# -- many turns at once on one async client -----------------------------------------------------
+
+
+async def _turn_batch(url: str, token: str, turns: int, limited: bool) -> float:
+    """Seconds for ``turns`` tasks, each making a session and running one short turn on it,
+    all at once on one async client: with the client's permits (``max_concurrency``,
+    default 64), or without them on the pool the SDK had before (httpx's default limits)."""
+    from nemovideo._transport import http_client_options
+
+    async def batch(client: AsyncNemoVideo) -> float:
+        async def one() -> None:
+            session = await client.create_session()
+            async with await session.send("hello") as turn:
+                await turn.result()
+
+        with stopwatch() as clock:  # from a cold pool, as a new client starts
+            async with anyio.create_task_group() as group:
+                for _ in range(turns):
+                    group.start_soon(one)
+        return clock.seconds
+
+    if limited:
+        async with AsyncNemoVideo(base_url=url, token=token) as client:
+            return await batch(client)
+    async with (
+        httpx.AsyncClient(**http_client_options(asynchronous=True)) as pool,
+        AsyncNemoVideo(
+            base_url=url, token=token, http_client=pool, max_concurrency=10**6
+        ) as client,
+    ):
+        return await batch(client)
+
+
+def turn_throughput(
+    url: str, sizes: tuple[int, ...], backends: tuple[str, ...], rounds: int
+) -> dict[str, float]:
+    """Short turns per second, ``"<backend>_<turns>_<limited|unlimited>"`` -> turns/s, the
+    median of ``rounds`` (the sides alternate, so a slow moment falls on both alike; a
+    collapse comes and goes from one run to the next, so the best run would hide it)."""
+    import statistics
+
+    token = control(url, "user-token", {"credits": 10**7})["token"]
+    control(url, "config", {"think_seconds": 0.0, "heartbeat_seconds": None})
+    runs: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for backend in backends:
+            for turns in sizes:
+                for limited in (True, False):
+                    seconds = anyio.run(_turn_batch, url, token, turns, limited, backend=backend)
+                    key = f"{backend}_{turns}_{'limited' if limited else 'unlimited'}"
+                    runs.setdefault(key, []).append(turns / seconds)
+    return {key: statistics.median(values) for key, values in runs.items()}
+
+
+@contextmanager
+def emulator_here() -> Iterator[str]:
+    """An emulator served from a thread of this process: it shares the client's GIL, as the
+    test suite's emulator does (where the collapse without permits was first measured)."""
+    from nemovideo.emulator import serve
+
+    with serve() as running:
+        yield running.url
+
+
+# -- render polling: leaderboard jobs per hour -----------------------------------------------------
+
+SCHEDULES: dict[str, tuple[float, float, float] | float] = {
+    "2s x1.5 to 15s (vendor CLI)": (2.0, 1.5, 15.0),
+    "1s x1.5 to 5s (default)": (1.0, 1.5, 5.0),
+    "0.5s x1.5 to 15s": (0.5, 1.5, 15.0),
+    "0.5s fixed": 0.5,
+}
+"""Polling schedules compared: first wait, growth, cap (a growing schedule), or a fixed
+interval (``poll_interval=``); the first is the baseline of the rows."""
+
+
+@contextmanager
+def polling_schedule(schedule: tuple[float, float, float] | float) -> Iterator[float | None]:
+    """The ``poll_interval`` to pass for ``schedule``; a growing one is set for the block in
+    place of the default (the benchmark compares candidates for the default)."""
+    from nemovideo._protocol import render
+
+    if not isinstance(schedule, tuple):
+        yield schedule
+        return
+    saved = render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL
+    render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL = schedule
+    try:
+        yield None
+    finally:
+        render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL = saved
+
+
+def leaderboard_jobs(
+    url: str,
+    clips: list[Path],
+    folder: Path,
+    schedule: tuple[float, float, float] | float,
+    jobs: int,
+) -> dict[str, float]:
+    """``jobs`` leaderboards at once on one async client: mean seconds per job and render
+    status reads per job."""
+    token = control(url, "user-token", {"credits": 100 * jobs})["token"]
+    before = sum("/render/proxy/lambda/" in r["path"] for r in control_get(url, "requests"))
+    durations: list[float] = []
+
+    async def run_all(poll_interval: float | None) -> None:
+        async with AsyncNemoVideo(base_url=url, token=token) as client:
+
+            async def one(index: int) -> None:
+                with stopwatch() as clock:
+                    await client.leaderboard(
+                        clips, top=2, output=folder / f"job{index}.mp4", poll_interval=poll_interval
+                    )
+                durations.append(clock.seconds)
+
+            async with anyio.create_task_group() as group:
+                for index in range(jobs):
+                    group.start_soon(one, index)
+
+    with polling_schedule(schedule) as poll_interval:
+        anyio.run(run_all, poll_interval)
+    polls = sum("/render/proxy/lambda/" in r["path"] for r in control_get(url, "requests"))
+    return {"seconds": sum(durations) / len(durations), "polls": (polls - before) / jobs}
+
+
+def control_get(url: str, action: str) -> Any:
+    """Read from the emulator process's control routes."""
+    return httpx.get(f"{url}/_emulator/{action}").json()
+
+
+def render_polling(render_seconds: tuple[float, ...], jobs: int) -> dict[str, dict[str, Any]]:
+    """Per-job seconds, jobs per hour (one client keeping ``jobs`` going) and status reads
+    per job, for each schedule and each render duration (the emulator's placeholder
+    renderer, so a render takes exactly that long)."""
+    from nemovideo.emulator.samples import make_clips
+
+    figures: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
+        clips = make_clips(Path(folder) / "clips", n=3, seconds=1, size=(160, 96))
+        for seconds in render_seconds:
+            control(url, "config", {"video_renderer": "placeholder", "render_seconds": seconds})
+            for name, schedule in SCHEDULES.items():
+                job = leaderboard_jobs(url, clips, Path(folder), schedule, jobs)
+                figures[f"{seconds:g}s render, {name}"] = {
+                    "job_s": round(job["seconds"], 2),
+                    "jobs_per_hour": round(3600 * jobs / job["seconds"]),
+                    "polls_per_job": round(job["polls"], 1),
+                }
+    return figures
+
+
 # -- the emulator's renderer ---------------------------------------------------------------------
 
 
@@ -563,8 +716,9 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
-SECTIONS = ("client", "sse", "import", "render")
-"""The runner's sections: calls, uploads (against the emulator); SSE decoding; imports; renders."""
+SECTIONS = ("client", "turns", "polling", "sse", "import", "render")
+"""The runner's sections: calls, uploads (against the emulator); many turns at once on one
+client; render polling schedules; SSE decoding; imports; renders."""
 
 
 def row(
@@ -656,6 +810,58 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     batch["sequential"],
                     ">= 5x faster",
                     speedup >= 5,
+                )
+            )
+    if "turns" in wanted:
+        sizes = (50, 200, 500)
+        backends = ("asyncio", "trio")
+        places = {"own process": (emulator_process, 3), "this process": (emulator_here, 1)}
+        for place, (serving, rounds) in places.items():
+            with serving() as url:
+                rates = turn_throughput(url, sizes, backends, 1 if args.quick else rounds)
+            extra[f"turns_per_second, emulator in {place}"] = {
+                key: round(value, 1) for key, value in rates.items()
+            }
+            for backend in backends:
+                for turns in sizes:
+                    rows.append(
+                        row(
+                            f"{turns} short turns at once, {backend}, emulator in {place}, "
+                            "turns/s (64 permits vs none)",
+                            rates[f"{backend}_{turns}_limited"],
+                            rates[f"{backend}_{turns}_unlimited"],
+                            "reported",
+                            True,
+                            "turns/s",
+                        )
+                    )
+                rows.append(
+                    row(
+                        f"500 vs 50 short turns at once, {backend}, emulator in {place}, "
+                        "turns/s with 64 permits",
+                        rates[f"{backend}_500_limited"],
+                        rates[f"{backend}_50_limited"],
+                        "reported",
+                        True,
+                        "turns/s",
+                    )
+                )
+    if "polling" in wanted:
+        durations = (1.0, 8.0) if args.quick else (1.0, 8.0, 28.0)
+        schedules = render_polling(durations, jobs=4)
+        extra["render_polling"] = schedules
+        default = next(iter(SCHEDULES))
+        for key, measured in schedules.items():
+            render_part = key.split(", ", 1)[0]
+            base = schedules[f"{render_part}, {default}"]
+            rows.append(
+                row(
+                    f"leaderboard jobs/hour, {key} ({measured['polls_per_job']} polls/job)",
+                    measured["jobs_per_hour"],
+                    base["jobs_per_hour"],
+                    f"reported (baseline: {default})",
+                    True,
+                    "jobs/h",
                 )
             )
     if "sse" in wanted:

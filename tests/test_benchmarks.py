@@ -119,3 +119,25 @@ def test_upload_figures_cover_both_clients_and_their_baselines(runner: ModuleTyp
     for side in ("bare", "sdk_sync", "bare_async", "sdk_async"):
         assert figures[side]["seconds"] > 0
     assert 0 <= figures["ticks_kept"] <= 1
+
+
+def test_turn_figures_cover_both_sides(runner: ModuleType, emulator: Any) -> None:
+    rates = runner.turn_throughput(emulator.url, (3,), ("asyncio",), 1)
+    assert set(rates) == {"asyncio_3_limited", "asyncio_3_unlimited"}
+    assert all(rate > 0 for rate in rates.values())
+    assert sum(r.path == "/run_sse" for r in emulator.emulator.requests) == 2 * 3
+
+
+def test_polling_figures_read_the_render_and_restore_the_schedule(
+    runner: ModuleType, emulator: Any, tmp_path: Path
+) -> None:
+    from nemovideo._protocol import render
+    from nemovideo.emulator.samples import make_clips
+
+    clips = make_clips(tmp_path / "clips", n=2, seconds=1, size=(160, 96))
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.2)
+    saved = render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL
+    job = runner.leaderboard_jobs(emulator.url, clips, tmp_path, (0.05, 1.0, 0.05), 2)
+    assert job["seconds"] > 0.2
+    assert job["polls"] >= 2, "a 0.2 s render read every 0.05 s"
+    assert saved == (render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL)

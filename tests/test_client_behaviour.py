@@ -4,6 +4,7 @@ retries, uploads, renders and downloads (no sockets, no real sleeping)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -437,6 +438,72 @@ async def test_wait_has_an_overall_timeout(kind: str, service: FakeService) -> N
     assert caught.value.status.progress > 0
     assert caught.value.render_id == render.id
     assert clock.now == pytest.approx(20)
+
+
+async def test_a_render_re_attached_by_id_alone_waits_and_downloads(
+    kind: str, service: FakeService, tmp_path: Path
+) -> None:
+    service.statuses = [{"status": "processing", "progress": 40}]
+    render = make_client(kind, service, token=TOKEN).render("render_1")
+    assert render.session_id is None
+    assert "session_id=None" in repr(render)
+    assert (await done(render.status())).progress == 40
+    assert (await done(render.wait(poll_interval=0))).is_completed
+    path = await done(render.download(tmp_path))
+    assert path.read_bytes() == service.video
+    assert all("/state/" not in seen.path for seen in service.seen)
+
+
+async def test_a_failed_render_without_its_session_id_is_not_resubmitted(
+    kind: str, service: FakeService
+) -> None:
+    service.statuses = [{"status": "processing"}, {"status": "failed", "error": "codec"}]
+    render = make_client(kind, service, token=TOKEN).render("render_1")
+    with pytest.raises(RenderFailedError, match=r"needs its session's draft") as caught:
+        await done(render.wait(poll_interval=0))
+    assert caught.value.render_id == "render_1"
+    assert caught.value.status is not None
+    assert caught.value.status.error == "codec"
+    assert "session_id=..." in str(caught.value)
+    assert render.id == "render_1"
+    assert service.paths() == ["/api/render/proxy/lambda/render_1"] * 2, "nothing submitted"
+
+
+async def test_a_failed_render_with_its_session_id_is_resubmitted_from_the_state(
+    kind: str, service: FakeService
+) -> None:
+    service.statuses = [{"status": "failed"}]
+    render = make_client(kind, service, token=TOKEN).render("render_1", session_id="77")
+    assert (await done(render.wait(poll_interval=0))).is_completed
+    assert render.id != "render_1"
+    submitted = [s for s in service.seen if s.path == "/api/render/proxy/lambda"]
+    assert len(submitted) == 1
+    body = json.loads(submitted[0].body)
+    assert (body["sessionId"], body["draft"]) == ("77", service.draft)
+    assert service.count("/api/state/") == 1
+
+
+async def test_the_timeout_says_how_to_re_attach(kind: str, service: FakeService) -> None:
+    service.statuses = [{"status": "processing", "progress": p} for p in range(0, 100, 5)]
+    for session_id, hint in (
+        (None, "client.render('render_1')"),
+        ("77", "client.render('render_1', session_id='77')"),
+    ):
+        client = make_client(kind, service, token=TOKEN, clock=FakeClock())
+        render = client.render("render_1", session_id=session_id)
+        with pytest.raises(RenderTimeoutError) as caught:
+            await done(render.wait(timeout=5))
+        assert str(caught.value).endswith(f"resume it later with {hint}")
+
+
+@pytest.mark.parametrize("interval", [-1, float("nan"), "2", True])
+async def test_poll_interval_is_a_number_of_seconds(
+    kind: str, service: FakeService, interval: Any
+) -> None:
+    render = make_client(kind, service, token=TOKEN).render("render_1")
+    with pytest.raises(ValueError, match="poll_interval must be a number"):
+        await done(render.wait(poll_interval=interval))
+    assert service.seen == []
 
 
 async def test_export_blocked_402(kind: str, service: FakeService) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 from nemovideo import (
     InsufficientCreditsError,
     Leaderboard,
+    NemoVideo,
     RankingNotFoundError,
     ToolResult,
     UnsupportedFileTypeError,
@@ -29,6 +31,7 @@ from nemovideo.emulator import RunningEmulator
 from nemovideo.emulator.samples import make_clips
 from nemovideo.models.reply import Reply
 from nemovideo.models.upload import Upload
+from nemovideo.testing import timing
 from nemovideo.workflows import LeaderboardPlan, read_ranking
 
 from .recorded import done
@@ -121,6 +124,26 @@ def test_portrait_grid(emulator: RunningEmulator, clips: list[Path], tmp_path: P
     with av.open(str(board.video_path)) as container:
         video = container.streams.video[0]
         assert (video.codec_context.width, video.codec_context.height) == (1080, 1920)
+
+
+def test_the_render_is_polled_every_poll_interval(
+    emulator: RunningEmulator, clips: list[Path], tmp_path: Path
+) -> None:
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.3)
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    with timing(sleep=sleep), NemoVideo(base_url=emulator.url, client_id="board-poll") as client:
+        with pytest.raises(ValueError, match="poll_interval"):
+            client.leaderboard(clips, output=tmp_path, poll_interval=-1)
+        assert emulator.emulator.requests == [], "checked before anything is sent"
+        board = client.leaderboard(clips, top=2, output=tmp_path, poll_interval=0.05)
+    assert board.video_path is not None
+    assert len(waits) >= 3, "a render of 0.3 s is read every 0.05 s"
+    assert set(waits) == {0.05}, "every wait of the leaderboard is a render poll here"
 
 
 async def test_out_of_credits_stops_before_anything_is_spent(

@@ -66,13 +66,13 @@ async def test_clients_make_their_pool_with_the_default_options_on_first_use(
     made: list[str] = []
     real_sync, real_async = sync_backend.new_http_client, async_backend.new_http_client
 
-    def sync_pool() -> httpx.Client:
+    def sync_pool(limits: httpx.Limits | None = None) -> httpx.Client:
         made.append("sync")
-        return real_sync()
+        return real_sync(limits)
 
-    def async_pool() -> httpx.AsyncClient:
+    def async_pool(limits: httpx.Limits | None = None) -> httpx.AsyncClient:
         made.append("async")
-        return real_async()
+        return real_async(limits)
 
     monkeypatch.setattr(sync_backend, "new_http_client", sync_pool)
     monkeypatch.setattr(async_backend, "new_http_client", async_pool)

@@ -6,10 +6,15 @@ session's state (as the agent does), or break the connection.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import attrs
 import httpx
 import pytest
@@ -26,6 +31,7 @@ from nemovideo import (
     TurnPolicy,
     TurnTimeoutError,
 )
+from nemovideo._protocol import concurrency
 from nemovideo.models.reply import Reply
 from nemovideo.testing import timing
 
@@ -176,6 +182,10 @@ async def events_of(turn: Any) -> list[Any]:
 async def enter(kind: str, session: Any, message: str, **kwargs: Any) -> Any:
     opened = session.send(message, **kwargs)
     return await done(opened) if kind == "async" else opened
+
+
+async def close(kind: str, turn: Any) -> None:
+    await done(turn.aclose() if kind == "async" else turn.close())
 
 
 async def test_a_streamed_reply_keeps_final_text_and_reads_the_changes(
@@ -335,7 +345,7 @@ async def test_a_second_message_during_a_turn_is_refused_unsent(kind: str, clock
         await enter(kind, session, "second")
     assert len(agent.posts) == 1
     await done(turn.result())
-    await enter(kind, session, "third")
+    await close(kind, await enter(kind, session, "third"))
     assert len(agent.posts) == 2
 
 
@@ -353,7 +363,7 @@ async def test_leaving_the_context_early_closes_the_stream(kind: str, clock: Clo
                 break
     assert agent.stream is not None
     assert agent.stream.closed
-    await enter(kind, session, "again")  # the session is free again
+    await close(kind, await enter(kind, session, "again"))  # the session is free again
 
 
 async def test_breaking_a_loop_keeps_the_stream_for_result(kind: str, clock: Clock) -> None:
@@ -387,3 +397,151 @@ async def test_the_message_post_is_not_retried_after_a_server_error(
     with pytest.raises(Exception, match="503"):
         await enter(kind, client.session("1"), "hello")
     assert len(agent.posts) == 1
+
+
+# -- request permits: a turn holds one from its message until its stream is closed ------------
+
+
+async def within(kind: str, scenario: Callable[[], Awaitable[None]], seconds: float = 10.0) -> None:
+    """Run ``scenario``, failing after ``seconds``: a permit never given back makes the next
+    request wait forever. The sync client blocks its thread, so it runs in one of its own."""
+    with anyio.fail_after(seconds):
+        if kind == "async":
+            await scenario()
+        else:
+            await anyio.to_thread.run_sync(anyio.run, scenario, abandon_on_cancel=True)
+
+
+ENDINGS: dict[str, tuple[list[Step], type[Exception] | None]] = {
+    "stream over": ([text("a", "done")], None),
+    "closed early": ([text("a", "one"), text("b", "two")], None),
+    "refused before the stream": ([], SessionNotFoundError),
+    "agent crash": ([text("a", "x"), frame({"error": "ValueError: boom"})], AgentError),
+    "dropped, recovered": ([text("a", "x", partial=True), httpx.ReadError("cut")], None),
+    "dropped, lost": ([httpx.ReadError("cut")], TurnLostError),
+    "idle timeout": ([text("a", "x"), httpx.ReadTimeout("quiet")], TurnTimeoutError),
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+async def test_every_ending_gives_the_turns_permit_back_once(
+    kind: str, clock: Clock, ending: str
+) -> None:
+    steps, error = ENDINGS[ending]
+    agent = Agent(steps=list(steps))
+    if ending == "refused before the stream":
+        agent.run_response = httpx.Response(404, json={"detail": "Session not found: 1"})
+    if ending == "dropped, recovered":
+        agent.change_at_read, agent.change_to = 3, TITLED
+    # One permit: the state reads after the stream and the next call need the turn's.
+    client = make_client(kind, agent, clock, max_concurrency=1)
+    session = client.session("1")
+
+    async def scenario() -> None:
+        if error is SessionNotFoundError:
+            with pytest.raises(SessionNotFoundError):
+                await enter(kind, session, "hello")
+            agent.run_response = None
+        else:
+            turn = await enter(kind, session, "hello")
+            if ending == "closed early":
+                assert (await events_until(turn, 1))[0].text == "one"
+                await close(kind, turn)
+            elif error is None:
+                await done(turn.result())
+            else:
+                with pytest.raises(error):
+                    await done(turn.result())
+            await close(kind, turn)  # closing again gives nothing back twice
+        await done(session.state())
+        await close(kind, await enter(kind, client.session("2"), "again"))
+        await done(session.state())
+
+    await within(kind, scenario)
+    assert len(agent.posts) == 2
+
+
+async def events_until(turn: Any, count: int) -> list[Any]:
+    seen = []
+    if hasattr(turn, "__aiter__"):
+        async for event in turn:
+            seen.append(event)
+            if len(seen) == count:
+                break
+    else:
+        for event in turn:
+            seen.append(event)
+            if len(seen) == count:
+                break
+    return seen
+
+
+async def test_an_open_turn_holds_its_permit_until_it_is_closed(kind: str, clock: Clock) -> None:
+    agent = Agent(steps=[text("a", "one")])
+    client = make_client(kind, agent, clock, max_concurrency=1)
+    turn = await enter(kind, client.session("1"), "hello")
+    finished = threading.Event()
+
+    def read_state() -> None:
+        client.session("2").state()
+        finished.set()
+
+    if kind == "sync":
+        reader = threading.Thread(target=read_state, daemon=True)
+        reader.start()
+        assert not finished.wait(0.3), "the state read waits for the turn's permit"
+        turn.close()
+        reader.join(5)
+    else:
+        async with anyio.create_task_group() as group:
+
+            async def read_state_async() -> None:
+                await client.session("2").state()
+                finished.set()
+
+            group.start_soon(read_state_async)
+            await anyio.sleep(0.3)
+            assert not finished.is_set(), "the state read waits for the turn's permit"
+            with anyio.fail_after(5):
+                await turn.aclose()
+    assert finished.is_set()
+
+
+async def test_a_long_wait_for_a_permit_says_which_turns_hold_them(
+    kind: str, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(concurrency, "PERMIT_PATIENCE", 0.05)
+    agent = Agent(steps=[text("a", "one")])
+    client = make_client(kind, agent, clock, max_concurrency=1)
+    turn = await enter(kind, client.session("1"), "hello")
+    with caplog.at_level(logging.WARNING, logger="nemovideo"):
+        if kind == "sync":
+            reader = threading.Thread(target=client.session("2").state, daemon=True)
+            reader.start()
+            reader.join(0.5)
+            assert reader.is_alive()
+            turn.close()
+            reader.join(5)
+            assert not reader.is_alive()
+        else:
+            async with anyio.create_task_group() as group:
+                group.start_soon(client.session("2").state)
+                await anyio.sleep(0.5)
+                await turn.aclose()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "1 held by conversation turns whose streams are still open" in warnings[0]
+    assert "max_concurrency" in warnings[0]
+
+
+async def test_a_turn_dropped_unclosed_warns(kind: str, clock: Clock) -> None:
+    agent = Agent(steps=[text("a", "one")])
+    client = make_client(kind, agent, clock)
+    held = [await enter(kind, client.session("1"), "hello")]
+    with pytest.warns(ResourceWarning, match="never closed"):
+        forget(held)
+
+
+def forget(held: list[Any]) -> None:
+    held.clear()
+    gc.collect()

@@ -73,23 +73,32 @@ def proxy_mounts(environ: Mapping[str, str]) -> dict[str, str | None]:
     return mounts
 
 
-def client_kwargs(*, asynchronous: bool, trust_env: bool = True) -> dict[str, Any]:
-    """``transport`` and ``mounts`` for a default ``httpx.Client``/``AsyncClient``."""
-    options = keepalive_socket_options()
+def client_kwargs(
+    *, asynchronous: bool, trust_env: bool = True, limits: httpx.Limits | None = None
+) -> dict[str, Any]:
+    """``transport`` and ``mounts`` for a default ``httpx.Client``/``AsyncClient``.
+
+    A client given a transport ignores its own ``limits=``, so the pool ``limits`` go to
+    every transport made here (the direct one and each proxy's).
+    """
+    options: dict[str, Any] = {"socket_options": keepalive_socket_options()}
+    if limits is not None:
+        options["limits"] = limits
     transport_class: Any = httpx.AsyncHTTPTransport if asynchronous else httpx.HTTPTransport
     mounts: dict[str, Any] = {}
     if trust_env:
         for pattern, proxy in proxy_mounts(os.environ).items():
-            mounts[pattern] = (
-                None if proxy is None else transport_class(proxy=proxy, socket_options=options)
-            )
-    return {"transport": transport_class(socket_options=options), "mounts": mounts}
+            mounts[pattern] = None if proxy is None else transport_class(proxy=proxy, **options)
+    return {"transport": transport_class(**options), "mounts": mounts}
 
 
-def http_client_options(*, asynchronous: bool) -> dict[str, Any]:
-    """Keyword arguments of the SDK's own ``httpx.Client``/``AsyncClient``."""
+def http_client_options(
+    *, asynchronous: bool, limits: httpx.Limits | None = None
+) -> dict[str, Any]:
+    """Keyword arguments of the SDK's own ``httpx.Client``/``AsyncClient`` (a pool of
+    ``limits``, httpx's defaults when ``None``)."""
     return {
-        **client_kwargs(asynchronous=asynchronous),
+        **client_kwargs(asynchronous=asynchronous, limits=limits),
         "timeout": DEFAULT_TIMEOUT,
         "headers": {"User-Agent": USER_AGENT},
         "follow_redirects": False,

@@ -260,7 +260,8 @@ class NotReadyError(NemoVideoError):
 
 
 class RenderFailedError(NemoVideoError):
-    """The render failed, also after one resubmission with a new id.
+    """The render failed, also after one resubmission with a new id (or at once, for a
+    render re-attached by id alone: resubmitting needs its session id).
 
     Attributes:
         render_id: the id of the last render tried.
@@ -277,7 +278,8 @@ class RenderTimeoutError(NemoVideoError):
     """[Render.wait][nemovideo.Render.wait] reached its overall timeout.
 
     The render may still finish: re-attach to it later with
-    [`client.render(render_id, session_id=...)`][nemovideo.NemoVideo.render].
+    [`client.render(render_id)`][nemovideo.NemoVideo.render] (and ``session_id=`` so
+    that a failure can be resubmitted).
 
     Attributes:
         render_id: the render waited for.

@@ -1,7 +1,8 @@
 """What the async shell does differently from the sync one, behind a few named helpers.
 
-Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks,
-blocking file work in worker threads, bounded fan-out, and streamed upload bodies.
+Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks, the
+request permits, blocking file work in worker threads, bounded fan-out, and streamed
+upload bodies.
 The sync twin is ``nemovideo._sync._backend``.
 """
 
@@ -21,6 +22,7 @@ from .._protocol.timing import Timing
 from .._transport import http_client_options
 
 __all__ = [
+    "Limiter",
     "Lock",
     "entered",
     "iter_body",
@@ -37,14 +39,45 @@ Lock = anyio.Lock
 """A lock for tasks (asyncio or trio)."""
 
 
+class Limiter:
+    """At most ``total`` permits out at once, for tasks on asyncio or trio.
+
+    A permit is not tied to the task that took it: a turn's stream may be closed by
+    another task than the one that opened it.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._semaphore = anyio.Semaphore(total, max_value=total)
+
+    async def acquire(self, patience: float, on_slow: Callable[[float], None]) -> None:
+        """Take a permit, waiting as long as needed; ``on_slow(patience)`` is called once
+        when the wait passes ``patience`` seconds."""
+        try:
+            self._semaphore.acquire_nowait()
+            return
+        except anyio.WouldBlock:
+            pass
+        with anyio.move_on_after(patience):
+            await self._semaphore.acquire()
+            return
+        on_slow(patience)
+        await self._semaphore.acquire()
+
+    def release(self) -> None:
+        """Give a permit back (giving back more than were taken raises ``ValueError``)."""
+        self._semaphore.release()
+
+
 def sleeper(timing: Timing) -> Callable[[float], Awaitable[None]]:
     """How to wait: the timing's own (tests), else ``anyio.sleep``."""
     return timing.async_sleep or anyio.sleep
 
 
-def new_http_client() -> httpx.AsyncClient:
-    """The default connection pool: keepalive on, proxies from the environment kept."""
-    return httpx.AsyncClient(**http_client_options(asynchronous=True))
+def new_http_client(limits: httpx.Limits | None = None) -> httpx.AsyncClient:
+    """The default connection pool: keepalive on, proxies from the environment kept,
+    ``limits`` on every transport (httpx's defaults when ``None``)."""
+    return httpx.AsyncClient(**http_client_options(asynchronous=True, limits=limits))
 
 
 async def run_blocking(function: Callable[..., T], *args: Any) -> T:

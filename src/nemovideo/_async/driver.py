@@ -8,10 +8,18 @@ Its connections open on first use. In a child process made by ``fork``, every dr
 drops the connections and locks it inherited (a worker must never read an answer meant
 for its parent), and opens its own on first use. Handles unpickled in a process share
 one driver per set of settings (`AsyncDriver.shared`).
+
+It also holds the client's request permits (``max_concurrency``, see
+``nemovideo._protocol.concurrency``): a `Send` or a `Download` holds one while its
+request is sent and its answer read; an `OpenStream` takes one before its request, and
+when the answer is an event stream the permit stays with the stream until
+`AsyncDriver.close_stream` (a turn's end or close) gives it back, once. Sleeps and
+token look-ups hold none (a token request is a `Send` of its own).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -24,7 +32,7 @@ import httpx
 from .._config import Settings
 from .._credentials import ConfigFolder, SavedTokens
 from .._io import TempFileSink
-from .._protocol import transfer
+from .._protocol import concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
@@ -38,6 +46,8 @@ from ..models.token import TokenStatus
 from . import _backend as backend
 
 __all__ = ["AsyncDriver"]
+
+logger = logging.getLogger("nemovideo")
 
 P = ParamSpec("P")
 
@@ -59,7 +69,10 @@ class AsyncDriver:
         http_client: httpx.AsyncClient | None,
         on_retry: RetryHook | None,
         turn_policy: TurnPolicy,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> None:
+        pool = concurrency.resolve(max_concurrency, limits, own_pool=http_client is None)
         timing = current_timing()
         tokens = TokenState.given(settings.token, settings.token_origin)
         self.context = CallContext(
@@ -69,6 +82,10 @@ class AsyncDriver:
         self.turns = TurnRegistry()
         self._given_http = http_client
         self._own_http: httpx.AsyncClient | None = None
+        self._limits = pool.limits
+        self._permits = backend.Limiter(pool.max_concurrency)
+        self._streams: set[httpx.Response] = set()
+        self._warned_at = float("-inf")
         self._sleep = backend.sleeper(timing)
         self._token_lock = backend.Lock()
         self._client_id = settings.client_id
@@ -95,7 +112,7 @@ class AsyncDriver:
             return self._given_http
         with self._http_lock:
             if self._own_http is None:
-                self._own_http = backend.new_http_client()
+                self._own_http = backend.new_http_client(self._limits)
             return self._own_http
 
     def after_fork(self) -> None:
@@ -107,11 +124,24 @@ class AsyncDriver:
         self._http_lock = threading.Lock()
         self.turns = TurnRegistry()
         self.context.tokens.after_fork()
+        # Permits held by the parent's threads and streams are not this process's.
+        self._permits = backend.Limiter(self._permits.total)
+        self._streams = set()
 
     @property
     def settings(self) -> Settings:
         """The resolved settings (never shows the token)."""
         return self.context.settings
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, turns included."""
+        return self._permits.total
+
+    @property
+    def pool_limits(self) -> httpx.Limits | None:
+        """The limits of the SDK's own pool (``None`` with the caller's ``http_client``)."""
+        return self._limits if self._given_http is None else None
 
     def clock(self) -> float:
         """The monotonic clock that timeouts are measured with."""
@@ -163,22 +193,66 @@ class AsyncDriver:
         if isinstance(op, Send):
             plan = op.spec.multipart
             body = backend.iter_body(plan) if plan is not None else None
-            return await self._http.send(self._request(op, body), follow_redirects=False)
+            await self._acquire()
+            try:
+                return await self._http.send(self._request(op, body), follow_redirects=False)
+            finally:
+                self._permits.release()
         if isinstance(op, OpenStream):
-            response = await self._http.send(
-                self._request(op, None), stream=True, follow_redirects=False
-            )
-            if not is_event_stream(response):
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-            return response
+            return await self._open_stream(op)
         if isinstance(op, Sleep):
             return await self._sleep(op.seconds)
         if isinstance(op, GetToken):
             return await self._token(op.stale)
-        return await self._download(op)
+        await self._acquire()
+        try:
+            return await self._download(op)
+        finally:
+            self._permits.release()
+
+    async def _acquire(self) -> None:
+        await self._permits.acquire(concurrency.PERMIT_PATIENCE, self._waited)
+
+    def _waited(self, seconds: float) -> None:
+        now = time.monotonic()
+        if now - self._warned_at < seconds:
+            return  # one warning per patience period, however many requests wait
+        self._warned_at = now
+        message = concurrency.permit_wait_message(seconds, self._permits.total, len(self._streams))
+        logger.warning("%s", message)
+
+    async def _open_stream(self, op: OpenStream) -> httpx.Response:
+        await self._acquire()
+        handed_over = False
+        try:
+            response = await self._http.send(
+                self._request(op, None), stream=True, follow_redirects=False
+            )
+            if is_event_stream(response):
+                self._streams.add(response)  # the permit stays with the open stream
+                handed_over = True
+                return response
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            return response
+        finally:
+            if not handed_over:
+                self._permits.release()
+
+    async def close_stream(self, response: httpx.Response) -> None:
+        """Close a response opened by an `OpenStream` and give its permit back (once,
+        however many times it is closed)."""
+        try:
+            await response.aclose()
+        finally:
+            try:
+                self._streams.remove(response)
+            except KeyError:
+                pass
+            else:
+                self._permits.release()
 
     def _request(self, op: Send | OpenStream | Download, body: Any) -> httpx.Request:
         options = request_options(op.spec, body, self.context.settings.timeout)

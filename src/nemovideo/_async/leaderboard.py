@@ -28,6 +28,7 @@ async def run_leaderboard(
     concurrency: int,
     on_progress: Callable[[WorkflowProgress], None] | None,
     on_text: Callable[[str], None] | None,
+    poll_interval: float | None = None,
 ) -> Leaderboard:
     """Credits, session, uploads, the ranking turn, export, wait, download."""
     tracker = ProgressTracker(on_progress)
@@ -49,7 +50,7 @@ async def run_leaderboard(
     board = plan.result(reply, reply.state_after, uploaded, session.session_id)
     tracker.report("ranking", 1.0, f"{len(board.entries)} clips ranked")
     render = await session.export(quality="high")
-    await render.wait(on_progress=tracker.render_reporter())
+    await render.wait(poll_interval=poll_interval, on_progress=tracker.render_reporter())
     path = await render.download(plan.output, on_progress=tracker.download_reporter())
     tracker.report("downloading", 1.0, str(path))
     return attrs.evolve(board, render_id=render.id, video_path=path)

@@ -4,10 +4,15 @@ A turn is an iterator of events and a context manager that closes the connection
 when left early. ``result()`` reads what is left and gives the
 [Reply][nemovideo.Reply]. Breaking out of a loop does not close the stream;
 leaving the ``with`` block does.
+
+An open stream holds one of the client's request permits (``max_concurrency``): it is
+given back when the stream ends (its end, a crash frame, a drop, a timeout, before the
+state is read) or when the turn is closed, whichever comes first, and only once.
 """
 
 from __future__ import annotations
 
+import warnings
 from types import TracebackType
 from typing import Any
 
@@ -31,6 +36,10 @@ class AsyncTurn:
     events come first and the final one repeats the whole text. When the stream
     ends (or drops, or the agent crashes) the turn reads the state and lists what
     changed.
+
+    Until its stream ends or it is closed, a turn holds one of the client's
+    ``max_concurrency`` request permits: read every turn to its end or close it
+    (use it as a context manager), or other requests of the client wait.
 
     Attributes:
         session_id: the session the turn runs on.
@@ -61,6 +70,16 @@ class AsyncTurn:
             "a running turn cannot be pickled (it is an open stream); pickle its session, "
             "or the reply of turn.result()"
         )
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            warnings.warn(
+                f"a turn on session {self.session_id} was never closed: its stream keeps a "
+                "connection and one of the client's request permits; read turns to their "
+                "end or close them (use them as context managers)",
+                ResourceWarning,
+                stacklevel=2,
+            )
 
     @property
     def ended(self) -> bool:
@@ -105,11 +124,14 @@ class AsyncTurn:
         return self._machine.outcome()
 
     async def aclose(self) -> None:
-        """Close the connection (the turn may go on on the server) and free the session."""
+        """Close the connection (the turn may go on on the server), give its request
+        permit back and free the session."""
         if not self._closed:
             self._closed = True
-            await self._response.aclose()
-            self._driver.turns.release(self.session_id)
+            try:
+                await self._driver.close_stream(self._response)
+            finally:
+                self._driver.turns.release(self.session_id)
 
     async def _pull(self) -> None:
         read: bytes | httpx.TransportError | None
@@ -123,7 +145,7 @@ class AsyncTurn:
             await self.aclose()
             raise
         if over:
-            await self._response.aclose()
+            await self._driver.close_stream(self._response)  # the permit, before state reads
             try:
                 flow = self._machine.finish(
                     self._driver.context, self.session_id, self.state_before

@@ -26,9 +26,13 @@ from .download import download
 from .error_table import Endpoint
 from .ops import Flow, Sleep
 
-FIRST_POLL = 2.0
+# The wait before each status read: 1 s, growing 1.5x up to 5 s. A render is seen done
+# at most 5 s late (2.5 s on average once the waits reach 5 s); the vendor CLI's 2 s
+# growing to 15 s saw a 28 s render 13.6 s late. A 28 s render is read 9 times
+# instead of 7 (figures: `python benchmarks/run.py --only polling`).
+FIRST_POLL = 1.0
 POLL_GROWTH = 1.5
-MAX_POLL = 15.0
+MAX_POLL = 5.0
 MAX_FAILED_POLLS = 5
 
 
@@ -40,11 +44,11 @@ def new_render_id() -> str:
 @attrs.define
 class RenderJob:
     """A render being tracked: its current id (it changes on resubmission), its
-    session, the draft it was submitted with (``None`` after a resume), and the output
-    options."""
+    session (``None`` when re-attached by id alone), the draft it was submitted with
+    (``None`` after a resume), and the output options."""
 
     id: str
-    session_id: str
+    session_id: str | None
     draft: dict[str, Any] | None = None
     output: dict[str, Any] = attrs.field(factory=lambda: {"format": "mp4", "quality": "high"})
     last_status: RenderStatus | None = None
@@ -108,7 +112,16 @@ def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     return reading
 
 
-def _resubmit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
+def _resubmit(ctx: CallContext, job: RenderJob, failed: RenderStatus) -> Flow[RenderStatus]:
+    if job.session_id is None:
+        # A resubmission sends the session's draft and id: nothing to send without one.
+        raise RenderFailedError(
+            f"render {job.id} failed ({failed.error or 'no reason given'}) and cannot be "
+            "resubmitted: that needs its session's draft, and it was re-attached without a "
+            f"session id; use client.render({job.id!r}, session_id=...)",
+            render_id=job.id,
+            status=failed,
+        )
     if job.draft is None:
         current = yield from endpoints.state(ctx, job.session_id)
         job.draft = current.draft_dict
@@ -117,9 +130,22 @@ def _resubmit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     return (yield from submit(ctx, job))
 
 
+def resume_hint(job: RenderJob) -> str:
+    """How to re-attach to ``job`` later, as code."""
+    if job.session_id is None:
+        return f"client.render({job.id!r})"
+    return f"client.render({job.id!r}, session_id={job.session_id!r})"
+
+
 def poll_intervals(fixed: float | None) -> Callable[[int], float]:
-    """The wait before poll ``n`` (0-based): fixed, or 2 s growing 1.5x up to 15 s."""
+    """The wait before poll ``n`` (0-based): fixed, or 1 s growing 1.5x up to 5 s.
+
+    Raises:
+        ValueError: ``fixed`` is negative or not a number.
+    """
     if fixed is not None:
+        if isinstance(fixed, bool) or not isinstance(fixed, int | float) or not fixed >= 0:
+            raise ValueError(f"poll_interval must be a number of seconds >= 0, not {fixed!r}")
         return lambda n: fixed
     return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH**n)
 
@@ -159,14 +185,14 @@ def wait(
                         render_id=job.id,
                         status=reading,
                     )
-                yield from _resubmit(ctx, job)
+                yield from _resubmit(ctx, job, reading)
                 polls = 0
                 continue
         remaining = deadline - ctx.clock()
         if remaining <= 0:
             raise RenderTimeoutError(
                 f"render {job.id} not finished after {timeout:g} s; resume it later with "
-                f"client.render({job.id!r}, session_id={job.session_id!r})",
+                f"{resume_hint(job)}",
                 render_id=job.id,
                 status=job.last_status,
             )

@@ -1,7 +1,8 @@
 """What the sync shell does differently from the async one, behind a few named helpers.
 
-Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks,
-blocking file work, bounded fan-out on threads, and streamed upload bodies. The
+Written by hand (``scripts/unasync.py`` does not generate it): waiting, locks, the
+request permits, blocking file work, bounded fan-out on threads, and streamed upload
+bodies. The
 async twin is ``nemovideo._async._backend``.
 """
 
@@ -21,6 +22,7 @@ from .._protocol.timing import Timing
 from .._transport import http_client_options
 
 __all__ = [
+    "Limiter",
     "Lock",
     "entered",
     "iter_body",
@@ -37,14 +39,39 @@ Lock = threading.Lock
 """A lock for threads."""
 
 
+class Limiter:
+    """At most ``total`` permits out at once, for threads.
+
+    A permit is not tied to the thread that took it: a turn's stream may be closed by
+    another thread than the one that opened it.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._semaphore = threading.BoundedSemaphore(total)
+
+    def acquire(self, patience: float, on_slow: Callable[[float], None]) -> None:
+        """Take a permit, waiting as long as needed; ``on_slow(patience)`` is called once
+        when the wait passes ``patience`` seconds."""
+        if self._semaphore.acquire(timeout=patience):
+            return
+        on_slow(patience)
+        self._semaphore.acquire()
+
+    def release(self) -> None:
+        """Give a permit back (giving back more than were taken raises ``ValueError``)."""
+        self._semaphore.release()
+
+
 def sleeper(timing: Timing) -> Callable[[float], None]:
     """How to wait: the timing's own (tests), else ``time.sleep``."""
     return timing.sleep or time.sleep
 
 
-def new_http_client() -> httpx.Client:
-    """The default connection pool: keepalive on, proxies from the environment kept."""
-    return httpx.Client(**http_client_options(asynchronous=False))
+def new_http_client(limits: httpx.Limits | None = None) -> httpx.Client:
+    """The default connection pool: keepalive on, proxies from the environment kept,
+    ``limits`` on every transport (httpx's defaults when ``None``)."""
+    return httpx.Client(**http_client_options(asynchronous=False, limits=limits))
 
 
 def run_blocking(function: Callable[..., T], *args: Any) -> T:

@@ -56,7 +56,8 @@ class NemoVideo:
         skill_platform: the ``X-Skill-Platform`` header (default ``SKILL_SOURCE``, else
             detected from where the SDK is installed, else ``unknown``).
         http_client: your own ``httpx.Client`` (proxies, transports, mocks); used
-            for every call, uploads and downloads included. You close it.
+            for every call, uploads and downloads included. You close it. Give it a
+            pool of at least ``max_concurrency`` connections (httpx's default: 100).
         max_retries: retries of transient failures (default 2).
         timeout: seconds (or an ``httpx.Timeout``) per request (default 60 s, 10 s to
             connect).
@@ -70,6 +71,19 @@ class NemoVideo:
             use a user token saved by ``nemovideo auth login`` (default on;
             ``NEMOVIDEO_TOKEN_STORE=0`` turns it off). A ``token=`` or ``NEMO_TOKEN``
             always wins.
+        max_concurrency: requests in flight at once (default 64, or the pool's
+            ``max_connections`` when ``limits`` sets fewer). A turn counts as one from
+            its message until its stream ends or it is closed. Past that, requests wait
+            for their turn; the wait is not part of ``timeout``.
+        limits: an ``httpx.Limits`` for the SDK's own connection pool (keepalive and
+            proxy settings are kept). Default: ``max(100, max_concurrency)``
+            connections, as many kept alive as ``max_concurrency``. Its
+            ``max_connections`` may not be below ``max_concurrency``. Not with
+            ``http_client``: set the limits on your own client then.
+
+    Raises:
+        ValueError: ``max_concurrency`` below 1, ``limits`` with ``http_client``, or a
+            pool smaller than ``max_concurrency``.
     """
 
     def __init__(
@@ -89,6 +103,8 @@ class NemoVideo:
         allow_insecure_http: bool = False,
         turn_policy: TurnPolicy | None = None,
         token_store: bool | None = None,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> None:
         configure_from_env()
         settings = resolve_settings(
@@ -109,6 +125,8 @@ class NemoVideo:
             http_client=http_client,
             on_retry=on_retry,
             turn_policy=turn_policy or TurnPolicy(),
+            max_concurrency=max_concurrency,
+            limits=limits,
         )
 
     @classmethod
@@ -119,6 +137,8 @@ class NemoVideo:
         http_client: httpx.Client | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
         turn_policy: TurnPolicy | None = None,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> NemoVideo:
         """A client made from another's settings, e.g. in a worker process.
 
@@ -133,6 +153,8 @@ class NemoVideo:
             http_client=http_client,
             on_retry=on_retry,
             turn_policy=turn_policy or TurnPolicy(),
+            max_concurrency=max_concurrency,
+            limits=limits,
         )
         return client
 
@@ -147,9 +169,19 @@ class NemoVideo:
         return attrs.evolve(self._driver.settings, token_in_pickles=include_token)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # As its settings (no token unless asked for), its turn policy, and nothing
-        # live: the other process opens its own connections on first use.
-        return (_restore, (type(self), self._driver.settings, self._driver.turn_policy))
+        # As its settings (no token unless asked for), its turn policy and its limits,
+        # and nothing live: the other process opens its own connections on first use.
+        driver = self._driver
+        return (
+            _restore,
+            (
+                type(self),
+                driver.settings,
+                driver.turn_policy,
+                driver.max_concurrency,
+                driver.pool_limits,
+            ),
+        )
 
     @property
     def settings(self) -> Settings:
@@ -167,6 +199,12 @@ class NemoVideo:
     def turn_policy(self) -> TurnPolicy:
         """The default limits and recovery schedule of conversation turns."""
         return self._driver.turn_policy
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, turns included (see the ``max_concurrency``
+        argument)."""
+        return self._driver.max_concurrency
 
     def client_id(self) -> str:
         """The ``X-Client-Id``: argument, ``NEMO_CLIENT_ID``, or the client-id file."""
@@ -219,8 +257,14 @@ class NemoVideo:
 
         return Session(self._driver, session_id, task_id)
 
-    def render(self, render_id: str, *, session_id: str) -> Render:
-        """Re-attach to a render by id, e.g. after a restart (no request is made)."""
+    def render(self, render_id: str, *, session_id: str | None = None) -> Render:
+        """Re-attach to a render by id, e.g. after a restart (no request is made).
+
+        Status, wait and download need only the id. Give ``session_id`` too if the
+        render may still fail: resubmitting it reads the draft from its session, so
+        without one a failure raises [RenderFailedError][nemovideo.RenderFailedError]
+        at once.
+        """
         from .._protocol.render import RenderJob
         from .render import Render
 
@@ -238,6 +282,7 @@ class NemoVideo:
         concurrency: int = 4,
         on_progress: Callable[[WorkflowProgress], None] | None = None,
         on_text: Callable[[str], None] | None = None,
+        poll_interval: float | None = None,
     ) -> Leaderboard:
         """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
 
@@ -259,6 +304,8 @@ class NemoVideo:
                 [WorkflowProgress][nemovideo.WorkflowProgress] (upload, ranking,
                 rendering, downloading).
             on_text: called with the agent's text as it streams.
+            poll_interval: seconds between render status reads (default: the
+                growing schedule of [wait][nemovideo.Render.wait]).
 
         Raises:
             InsufficientCreditsError: the balance cannot cover the ranking turn
@@ -266,16 +313,31 @@ class NemoVideo:
             RankingNotFoundError: the agent's answer held no ranking.
         """
         from .._protocol.leaderboard import LeaderboardPlan
+        from .._protocol.render import poll_intervals
         from .leaderboard import run_leaderboard
 
         plan = LeaderboardPlan.make(
             clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
         )
+        poll_intervals(poll_interval)  # checked before anything is spent
         return run_leaderboard(
-            self._driver, plan, concurrency=concurrency, on_progress=on_progress, on_text=on_text
+            self._driver,
+            plan,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            on_text=on_text,
+            poll_interval=poll_interval,
         )
 
 
-def _restore(cls: type[NemoVideo], settings: Settings, policy: TurnPolicy) -> NemoVideo:
+def _restore(
+    cls: type[NemoVideo],
+    settings: Settings,
+    policy: TurnPolicy,
+    max_concurrency: int,
+    limits: httpx.Limits | None,
+) -> NemoVideo:
     """A client as it was pickled."""
-    return cls.from_settings(settings, turn_policy=policy)
+    return cls.from_settings(
+        settings, turn_policy=policy, max_concurrency=max_concurrency, limits=limits
+    )

@@ -10,10 +10,18 @@ Its connections open on first use. In a child process made by ``fork``, every dr
 drops the connections and locks it inherited (a worker must never read an answer meant
 for its parent), and opens its own on first use. Handles unpickled in a process share
 one driver per set of settings (`Driver.shared`).
+
+It also holds the client's request permits (``max_concurrency``, see
+``nemovideo._protocol.concurrency``): a `Send` or a `Download` holds one while its
+request is sent and its answer read; an `OpenStream` takes one before its request, and
+when the answer is an event stream the permit stays with the stream until
+`Driver.close_stream` (a turn's end or close) gives it back, once. Sleeps and
+token look-ups hold none (a token request is a `Send` of its own).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -26,7 +34,7 @@ import httpx
 from .._config import Settings
 from .._credentials import ConfigFolder, SavedTokens
 from .._io import TempFileSink
-from .._protocol import transfer
+from .._protocol import concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
@@ -40,6 +48,8 @@ from ..models.token import TokenStatus
 from . import _backend as backend
 
 __all__ = ["Driver"]
+
+logger = logging.getLogger("nemovideo")
 
 P = ParamSpec("P")
 
@@ -61,7 +71,10 @@ class Driver:
         http_client: httpx.Client | None,
         on_retry: RetryHook | None,
         turn_policy: TurnPolicy,
+        max_concurrency: int | None = None,
+        limits: httpx.Limits | None = None,
     ) -> None:
+        pool = concurrency.resolve(max_concurrency, limits, own_pool=http_client is None)
         timing = current_timing()
         tokens = TokenState.given(settings.token, settings.token_origin)
         self.context = CallContext(
@@ -71,6 +84,10 @@ class Driver:
         self.turns = TurnRegistry()
         self._given_http = http_client
         self._own_http: httpx.Client | None = None
+        self._limits = pool.limits
+        self._permits = backend.Limiter(pool.max_concurrency)
+        self._streams: set[httpx.Response] = set()
+        self._warned_at = float("-inf")
         self._sleep = backend.sleeper(timing)
         self._token_lock = backend.Lock()
         self._client_id = settings.client_id
@@ -97,7 +114,7 @@ class Driver:
             return self._given_http
         with self._http_lock:
             if self._own_http is None:
-                self._own_http = backend.new_http_client()
+                self._own_http = backend.new_http_client(self._limits)
             return self._own_http
 
     def after_fork(self) -> None:
@@ -109,11 +126,24 @@ class Driver:
         self._http_lock = threading.Lock()
         self.turns = TurnRegistry()
         self.context.tokens.after_fork()
+        # Permits held by the parent's threads and streams are not this process's.
+        self._permits = backend.Limiter(self._permits.total)
+        self._streams = set()
 
     @property
     def settings(self) -> Settings:
         """The resolved settings (never shows the token)."""
         return self.context.settings
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at once, turns included."""
+        return self._permits.total
+
+    @property
+    def pool_limits(self) -> httpx.Limits | None:
+        """The limits of the SDK's own pool (``None`` with the caller's ``http_client``)."""
+        return self._limits if self._given_http is None else None
 
     def clock(self) -> float:
         """The monotonic clock that timeouts are measured with."""
@@ -165,20 +195,64 @@ class Driver:
         if isinstance(op, Send):
             plan = op.spec.multipart
             body = backend.iter_body(plan) if plan is not None else None
-            return self._http.send(self._request(op, body), follow_redirects=False)
+            self._acquire()
+            try:
+                return self._http.send(self._request(op, body), follow_redirects=False)
+            finally:
+                self._permits.release()
         if isinstance(op, OpenStream):
-            response = self._http.send(self._request(op, None), stream=True, follow_redirects=False)
-            if not is_event_stream(response):
-                try:
-                    response.read()
-                finally:
-                    response.close()
-            return response
+            return self._open_stream(op)
         if isinstance(op, Sleep):
             return self._sleep(op.seconds)
         if isinstance(op, GetToken):
             return self._token(op.stale)
-        return self._download(op)
+        self._acquire()
+        try:
+            return self._download(op)
+        finally:
+            self._permits.release()
+
+    def _acquire(self) -> None:
+        self._permits.acquire(concurrency.PERMIT_PATIENCE, self._waited)
+
+    def _waited(self, seconds: float) -> None:
+        now = time.monotonic()
+        if now - self._warned_at < seconds:
+            return  # one warning per patience period, however many requests wait
+        self._warned_at = now
+        message = concurrency.permit_wait_message(seconds, self._permits.total, len(self._streams))
+        logger.warning("%s", message)
+
+    def _open_stream(self, op: OpenStream) -> httpx.Response:
+        self._acquire()
+        handed_over = False
+        try:
+            response = self._http.send(self._request(op, None), stream=True, follow_redirects=False)
+            if is_event_stream(response):
+                self._streams.add(response)  # the permit stays with the open stream
+                handed_over = True
+                return response
+            try:
+                response.read()
+            finally:
+                response.close()
+            return response
+        finally:
+            if not handed_over:
+                self._permits.release()
+
+    def close_stream(self, response: httpx.Response) -> None:
+        """Close a response opened by an `OpenStream` and give its permit back (once,
+        however many times it is closed)."""
+        try:
+            response.close()
+        finally:
+            try:
+                self._streams.remove(response)
+            except KeyError:
+                pass
+            else:
+                self._permits.release()
 
     def _request(self, op: Send | OpenStream | Download, body: Any) -> httpx.Request:
         options = request_options(op.spec, body, self.context.settings.timeout)

@@ -30,6 +30,7 @@ def run_leaderboard(
     concurrency: int,
     on_progress: Callable[[WorkflowProgress], None] | None,
     on_text: Callable[[str], None] | None,
+    poll_interval: float | None = None,
 ) -> Leaderboard:
     """Credits, session, uploads, the ranking turn, export, wait, download."""
     tracker = ProgressTracker(on_progress)
@@ -51,7 +52,7 @@ def run_leaderboard(
     board = plan.result(reply, reply.state_after, uploaded, session.session_id)
     tracker.report("ranking", 1.0, f"{len(board.entries)} clips ranked")
     render = session.export(quality="high")
-    render.wait(on_progress=tracker.render_reporter())
+    render.wait(poll_interval=poll_interval, on_progress=tracker.render_reporter())
     path = render.download(plan.output, on_progress=tracker.download_reporter())
     tracker.report("downloading", 1.0, str(path))
     return attrs.evolve(board, render_id=render.id, video_path=path)

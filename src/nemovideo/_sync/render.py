@@ -35,8 +35,8 @@ class Render:
         return self._job.id
 
     @property
-    def session_id(self) -> str:
-        """The session it renders."""
+    def session_id(self) -> str | None:
+        """The session it renders (``None`` when re-attached by render id alone)."""
         return self._job.session_id
 
     @property
@@ -74,11 +74,13 @@ class Render:
 
         Args:
             timeout: seconds to wait in all (default 600).
-            poll_interval: seconds between polls; default 2 s growing 1.5x to 15 s.
+            poll_interval: seconds between polls; default 1 s growing 1.5x to 5 s.
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
 
         Raises:
-            RenderFailedError: it failed twice (the render id and last status attached).
+            RenderFailedError: it failed twice, or failed once when re-attached without
+                a session id, which resubmitting needs (the render id and last status
+                attached).
             RenderTimeoutError: ``timeout`` passed first; resume later by id.
         """
         return self._driver.call(

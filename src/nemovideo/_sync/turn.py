@@ -6,10 +6,15 @@ A turn is an iterator of events and a context manager that closes the connection
 when left early. ``result()`` reads what is left and gives the
 [Reply][nemovideo.Reply]. Breaking out of a loop does not close the stream;
 leaving the ``with`` block does.
+
+An open stream holds one of the client's request permits (``max_concurrency``): it is
+given back when the stream ends (its end, a crash frame, a drop, a timeout, before the
+state is read) or when the turn is closed, whichever comes first, and only once.
 """
 
 from __future__ import annotations
 
+import warnings
 from types import TracebackType
 from typing import Any
 
@@ -33,6 +38,10 @@ class Turn:
     events come first and the final one repeats the whole text. When the stream
     ends (or drops, or the agent crashes) the turn reads the state and lists what
     changed.
+
+    Until its stream ends or it is closed, a turn holds one of the client's
+    ``max_concurrency`` request permits: read every turn to its end or close it
+    (use it as a context manager), or other requests of the client wait.
 
     Attributes:
         session_id: the session the turn runs on.
@@ -63,6 +72,16 @@ class Turn:
             "a running turn cannot be pickled (it is an open stream); pickle its session, "
             "or the reply of turn.result()"
         )
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            warnings.warn(
+                f"a turn on session {self.session_id} was never closed: its stream keeps a "
+                "connection and one of the client's request permits; read turns to their "
+                "end or close them (use them as context managers)",
+                ResourceWarning,
+                stacklevel=2,
+            )
 
     @property
     def ended(self) -> bool:
@@ -107,11 +126,14 @@ class Turn:
         return self._machine.outcome()
 
     def close(self) -> None:
-        """Close the connection (the turn may go on on the server) and free the session."""
+        """Close the connection (the turn may go on on the server), give its request
+        permit back and free the session."""
         if not self._closed:
             self._closed = True
-            self._response.close()
-            self._driver.turns.release(self.session_id)
+            try:
+                self._driver.close_stream(self._response)
+            finally:
+                self._driver.turns.release(self.session_id)
 
     def _pull(self) -> None:
         read: bytes | httpx.TransportError | None
@@ -125,7 +147,7 @@ class Turn:
             self.close()
             raise
         if over:
-            self._response.close()
+            self._driver.close_stream(self._response)  # the permit, before state reads
             try:
                 flow = self._machine.finish(
                     self._driver.context, self.session_id, self.state_before
