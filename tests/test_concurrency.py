@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -20,6 +21,7 @@ from nemovideo._transport import keepalive_socket_options
 from nemovideo.emulator import RunningEmulator
 
 from .fake_service import API, TOKEN, FakeService, make_client
+from .recorded import done
 
 pytestmark = pytest.mark.anyio
 
@@ -171,19 +173,31 @@ class Counting(FakeService):
             self.leave()
 
 
-async def test_no_more_than_max_concurrency_requests_at_once(kind: str) -> None:
-    service = Counting(hold=0.05)
-    client = make_client(kind, service, token=TOKEN, max_concurrency=3)
+async def at_once(kind: str, calls: list[Callable[[], Any]]) -> list[Any]:
+    """Start every call at once (threads for the sync client, tasks for the async one)
+    and return their results."""
+    results: list[Any] = []
     if kind == "sync":
-        threads = [threading.Thread(target=client.credits) for _ in range(12)]
+        threads = [threading.Thread(target=lambda c=c: results.append(c())) for c in calls]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(10)
-    else:
-        async with anyio.create_task_group() as group:
-            for _ in range(12):
-                group.start_soon(client.credits)
+        return results
+
+    async def one(call: Callable[[], Any]) -> None:
+        results.append(await call())
+
+    async with anyio.create_task_group() as group:
+        for call in calls:
+            group.start_soon(one, call)
+    return results
+
+
+async def test_no_more_than_max_concurrency_requests_at_once(kind: str) -> None:
+    service = Counting(hold=0.05)
+    client = make_client(kind, service, token=TOKEN, max_concurrency=3)
+    await at_once(kind, [client.credits] * 12)
     assert service.count("/credits/") == 12
     assert service.peak == 3
 
@@ -197,26 +211,9 @@ async def test_waiting_for_a_permit_is_not_part_of_the_request_timeout(
     token = emulator.emulator.create_user_token()
     options: dict[str, Any] = {"base_url": emulator.url, "token": token, "max_concurrency": 1}
     started = time.monotonic()
-    if kind == "sync":
-        with NemoVideo(timeout=0.2, **options) as client:
-            results: list[Any] = []
-            threads = [
-                threading.Thread(target=lambda: results.append(client.credits())) for _ in range(5)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(10)
-    else:
-        async with AsyncNemoVideo(timeout=0.2, **options) as aclient:
-            results = []
-
-            async def one() -> None:
-                results.append(await aclient.credits())
-
-            async with anyio.create_task_group() as group:
-                for _ in range(5):
-                    group.start_soon(one)
+    client: Any = (NemoVideo if kind == "sync" else AsyncNemoVideo)(timeout=0.2, **options)
+    results = await at_once(kind, [client.credits] * 5)
+    await done(client.close() if kind == "sync" else client.aclose())
     assert len(results) == 5
     assert time.monotonic() - started >= 0.38
 
@@ -226,16 +223,7 @@ async def test_the_permits_are_the_clients_own(kind: str) -> None:
     service = Counting(hold=0.05)
     first = make_client(kind, service, token=TOKEN, max_concurrency=1)
     second = make_client(kind, service, token=TOKEN, max_concurrency=1)
-    if kind == "sync":
-        threads = [threading.Thread(target=c.credits) for c in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(10)
-    else:
-        async with anyio.create_task_group() as group:
-            group.start_soon(first.credits)
-            group.start_soon(second.credits)
+    await at_once(kind, [first.credits, second.credits])
     assert service.peak == 2
 
 
