@@ -1079,7 +1079,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for count, measured in batches.items():
             rows.append(
                 row(
-                    f"leaderboard batches/hour, {count} worker processes, one emulator, 1080p",
+                    f"leaderboard batches/hour, {count} worker process"
+                    f"{'es' if count > 1 else ''}, one emulator, 1080p",
                     measured["batches_per_hour"],
                     batches[1]["batches_per_hour"],
                     "reported (baseline: 1 worker)",
