@@ -322,6 +322,27 @@ def test_every_failure_outside_a_task_becomes_that_jobs_error(tmp_path: Path) ->
     assert results[-1].seconds == 1.5, "the worker's own time"
 
 
+def test_an_exception_in_on_result_ends_the_wait_and_cancels_what_is_left(
+    tmp_path: Path,
+) -> None:
+    waiting: list[Future[Any]] = []
+
+    def never(future: Future[Any], job: LeaderboardJob) -> None:
+        waiting.append(future)
+
+    def stop(result: JobResult) -> None:
+        raise RuntimeError(f"stop after {result.job.name}")
+
+    jobs = [
+        LeaderboardJob(["a.mp4"], output=str(tmp_path / f"{name}.mp4"), name=name)
+        for name in ("ok", "never")
+    ]
+    with pytest.raises(RuntimeError, match="stop after ok"):
+        run_leaderboards(Scripted({"ok": succeeded, "never": never}), jobs, on_result=stop)
+    assert len(waiting) == 1
+    assert waiting[0].cancelled()
+
+
 class Odd(Exception):
     """An exception that cannot be pickled: it holds a lock."""
 

@@ -319,14 +319,14 @@ def _collected(future: Future[JobResult], job: LeaderboardJob, seconds: float) -
 
 
 def _check_outputs(jobs: Sequence[LeaderboardJob]) -> None:
-    seen: dict[str, LeaderboardJob] = {}
+    seen: set[str] = set()
     for job in jobs:
         if not isinstance(job, LeaderboardJob):
             raise TypeError(f"jobs must be LeaderboardJob objects, not {type(job).__name__}")
         target = os.path.normpath(job.output)
         if target in seen:
             raise ValueError(f"two jobs write the same output: {job.output!r}")
-        seen[target] = job
+        seen.add(target)
 
 
 def run_leaderboards(
@@ -363,7 +363,8 @@ def run_leaderboards(
             ``include_token=True`` to send its token along); ``None``: each worker's
             own environment (``NEMO_API_URL``, ``NEMO_TOKEN``, the saved token).
         on_result: called in this thread with each result as its job ends, in the
-            order they end.
+            order they end. An exception it raises (or an interruption) ends the
+            wait: the jobs not yet started are cancelled and the exception propagates.
         poll_interval: seconds between render status reads in each job.
         concurrency: how many clips of a job upload at once.
         max_concurrency: requests in flight at once on each worker's client.
