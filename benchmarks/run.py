@@ -2,7 +2,8 @@
 
     python benchmarks/run.py            # prints a table, writes benchmarks/results/latest.json
     python benchmarks/run.py --quick    # smaller sizes, for a smoke run
-    python benchmarks/run.py --only sse # one section (client, turns, polling, sse, import, render)
+    python benchmarks/run.py --only sse # one section (client, turns, polling, sse, import,
+                                        # render, scale)
 
 Every figure is a ratio to its baseline measured in the same run on the same machine,
 against an emulator in a separate process on 127.0.0.1.
@@ -680,6 +681,74 @@ def render_polling(render_seconds: tuple[float, ...], jobs: int) -> dict[str, di
     return figures
 
 
+# -- many leaderboards on worker processes ------------------------------------------------------
+
+
+def scale_batches(
+    url: str,
+    clips: list[Path],
+    folder: Path,
+    workers: int,
+    per_worker: int,
+    poll_interval: float = 0.5,
+) -> dict[str, float]:
+    """Leaderboard batches on ``workers`` processes against the emulator at ``url``:
+    ``workers * per_worker`` batches timed from the first submission to the last result,
+    after one untimed batch per worker (processes started, clients made). Renders are
+    read every ``poll_interval`` seconds, so a batch ends when its render does rather
+    than at the next step of the growing default schedule."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nemovideo.workflows import LeaderboardJob, run_leaderboards
+
+    token = control(url, "user-token", {"credits": 1_000_000})["token"]
+    with NemoVideo(base_url=url, token=token) as client:
+        settings = client.worker_settings(include_token=True)
+
+    def jobs(tag: str, count: int) -> list[LeaderboardJob]:
+        return [
+            LeaderboardJob(clips, top=len(clips), output=str(folder / f"{tag}{i}.mp4"))
+            for i in range(count)
+        ]
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        warm = jobs(f"warm{workers}_", workers)
+        for result in run_leaderboards(pool, warm, settings=settings, poll_interval=poll_interval):
+            result.unwrap()
+        with stopwatch() as clock:
+            results = run_leaderboards(
+                pool,
+                jobs(f"timed{workers}_", workers * per_worker),
+                settings=settings,
+                poll_interval=poll_interval,
+            )
+    for result in results:
+        result.unwrap()  # a failed batch fails the benchmark
+    batch_seconds = sorted(result.seconds for result in results)
+    return {
+        "batches": len(results),
+        "seconds": clock.seconds,
+        "batches_per_hour": 3600 * len(results) / clock.seconds,
+        "median_batch_s": batch_seconds[len(batch_seconds) // 2],
+    }
+
+
+def scale(workers: tuple[int, ...], per_worker: int) -> dict[int, dict[str, float]]:
+    """Batches an hour for each number of worker processes, against one emulator in its
+    own process rendering full-size 1080p MP4s; a batch is one leaderboard of three
+    3-second 1280x720 clips."""
+    from nemovideo.emulator.samples import make_clips
+
+    figures: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
+        clips = make_clips(Path(folder) / "clips", n=3, seconds=3)
+        for count in workers:
+            figures[count] = scale_batches(url, clips, Path(folder), count, per_worker)
+    return figures
+
+
 # -- the emulator's renderer ---------------------------------------------------------------------
 
 
@@ -716,9 +785,10 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
-SECTIONS = ("client", "turns", "polling", "sse", "import", "render")
+SECTIONS = ("client", "turns", "polling", "sse", "import", "render", "scale")
 """The runner's sections: calls, uploads (against the emulator); many turns at once on one
-client; render polling schedules; SSE decoding; imports; renders."""
+client; render polling schedules; SSE decoding; imports; renders; leaderboard batches on
+1, 2 and 4 worker processes."""
 
 
 def row(
@@ -999,6 +1069,25 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "fps",
             )
         )
+    if "scale" in wanted:
+        counts = (1, 2) if args.quick else (1, 2, 4)
+        batches = scale(counts, per_worker=1 if args.quick else 3)
+        extra["scale"] = {
+            f"{count} workers": {key: round(value, 2) for key, value in measured.items()}
+            for count, measured in batches.items()
+        }
+        for count, measured in batches.items():
+            rows.append(
+                row(
+                    f"leaderboard batches/hour, {count} worker process"
+                    f"{'es' if count > 1 else ''}, one emulator, 1080p",
+                    measured["batches_per_hour"],
+                    batches[1]["batches_per_hour"],
+                    "reported (baseline: 1 worker)",
+                    True,
+                    "batches/h",
+                )
+            )
     print(f"{'figure':<72}{'sdk':>10}{'baseline':>10}{'ratio':>8}  target")
     for item in rows:
         mark = "ok" if item["met"] else "MISSED"

@@ -141,3 +141,17 @@ def test_polling_figures_read_the_render_and_restore_the_schedule(
     assert job["seconds"] > 0.2
     assert job["polls"] >= 2, "a 0.2 s render read every 0.05 s"
     assert saved == (render.FIRST_POLL, render.POLL_GROWTH, render.MAX_POLL)
+
+
+def test_scale_figures_time_batches_on_worker_processes(
+    runner: ModuleType, emulator: Any, tmp_path: Path
+) -> None:
+    from nemovideo.emulator.samples import make_clips
+
+    clips = make_clips(tmp_path / "clips", n=2, seconds=1, size=(160, 96))
+    figures = runner.scale_batches(emulator.url, clips, tmp_path, 1, 2, poll_interval=0.05)
+    assert figures["batches"] == 2
+    assert figures["batches_per_hour"] == pytest.approx(3600 * 2 / figures["seconds"])
+    assert 0 < figures["median_batch_s"] <= figures["seconds"]
+    turns = sum(r.path == "/run_sse" for r in emulator.emulator.requests)
+    assert turns == 1 + 2, "one untimed batch, then the timed ones"

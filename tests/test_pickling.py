@@ -39,6 +39,8 @@ SAMPLES: dict[str, Any] = {
     "elapsed": 181.5,
     "reads": 5,
     "changes": [Change(kind="added", target="track", summary="Title added")],
+    "error_type": "builtins.RuntimeError",
+    "traceback": "Traceback (most recent call last):\nRuntimeError: boom\n",
 }
 
 

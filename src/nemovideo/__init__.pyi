@@ -49,6 +49,7 @@ from .errors import TurnLostError as TurnLostError
 from .errors import TurnTimeoutError as TurnTimeoutError
 from .errors import UnsupportedFileTypeError as UnsupportedFileTypeError
 from .errors import UploadError as UploadError
+from .errors import WorkerError as WorkerError
 from .models.changes import Change as Change
 from .models.credits import Credits as Credits
 from .models.draft import Draft as Draft

@@ -50,6 +50,7 @@ __all__ = [
     "TurnTimeoutError",
     "UnsupportedFileTypeError",
     "UploadError",
+    "WorkerError",
 ]
 
 
@@ -409,3 +410,21 @@ class RankingNotFoundError(NemoVideoError):
     def __init__(self, message: str, *, reply: Reply | None = None) -> None:
         super().__init__(message)
         self.reply = reply
+
+
+class WorkerError(NemoVideoError):
+    """A job run in another process failed in a way that cannot travel back as it was:
+    its exception could not be pickled, or its worker raised something that is not an
+    ``Exception`` (``SystemExit``, say).
+
+    Attributes:
+        error_type: the qualified name of the original exception
+            (``"module.ClassName"``).
+        traceback: the original traceback as text, as the worker formatted it (empty
+            when there was none).
+    """
+
+    def __init__(self, message: str, *, error_type: str, traceback: str = "") -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.traceback = traceback

@@ -26,7 +26,14 @@ from ..models.upload import Upload
 from . import uploads as upload_rules
 from .ranking import read_ranking
 
-__all__ = ["DEFAULT_PROMPT", "LEADERBOARD_CREDITS", "Layout", "LeaderboardPlan", "Orientation"]
+__all__ = [
+    "DEFAULT_PROMPT",
+    "LEADERBOARD_CREDITS",
+    "Layout",
+    "LeaderboardPlan",
+    "Orientation",
+    "check_options",
+]
 
 DEFAULT_PROMPT = "rank these videos by engagement score and show me the top performers"
 """What the leaderboard asks the agent when no ``prompt`` is given."""
@@ -39,6 +46,16 @@ Layout = Literal["sequence", "grid"]
 """How the video shows the top clips: one after another, or side by side."""
 Orientation = Literal["landscape", "portrait"]
 """The video's shape: 1920x1080 or 1080x1920."""
+
+
+def check_options(*, top: object, layout: object, orientation: object) -> None:
+    """Refuse options the leaderboard does not take (a ``ValueError`` naming the option)."""
+    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+        raise ValueError("top must be a whole number of at least 1")
+    if layout not in ("sequence", "grid"):
+        raise ValueError("layout must be 'sequence' or 'grid'")
+    if orientation not in SIZES:
+        raise ValueError("orientation must be 'landscape' or 'portrait'")
 
 
 @attrs.frozen
@@ -78,12 +95,7 @@ class LeaderboardPlan:
         output: str | os.PathLike[str],
     ) -> LeaderboardPlan:
         """Check everything that can be checked before a request (files, options)."""
-        if not isinstance(top, int) or isinstance(top, bool) or top < 1:
-            raise ValueError("top must be a whole number of at least 1")
-        if layout not in ("sequence", "grid"):
-            raise ValueError("layout must be 'sequence' or 'grid'")
-        if orientation not in SIZES:
-            raise ValueError("orientation must be 'landscape' or 'portrait'")
+        check_options(top=top, layout=layout, orientation=orientation)
         checked = upload_rules.check_files(clips)
         names = [path.name for path, _ in checked]
         if len(set(names)) != len(names):
