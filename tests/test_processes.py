@@ -143,3 +143,19 @@ def test_a_client_used_before_fork_gives_each_child_its_own_connections(
         _INHERITED.clear()
         client.close()
     assert results == [[session_id] * 10 for session_id in sessions * 2]
+
+
+def test_what_travels_by_pickle_travels_by_cloudpickle_too(emulator: RunningEmulator) -> None:
+    cloudpickle = pytest.importorskip("cloudpickle")  # what Dask and Ray use
+    from nemovideo import RenderFailedError
+
+    with NemoVideo(base_url=emulator.url) as client:
+        session = client.create_session()
+        again = cloudpickle.loads(cloudpickle.dumps(session))
+        assert again.state().session_id == session.session_id
+        render = cloudpickle.loads(cloudpickle.dumps(client.render("render_9")))
+        assert render.id == "render_9"
+        copied = cloudpickle.loads(cloudpickle.dumps(client))
+        assert copied.credits().available == client.credits().available
+    error = cloudpickle.loads(cloudpickle.dumps(RenderFailedError("x", render_id="render_9")))
+    assert error.render_id == "render_9"
