@@ -175,3 +175,18 @@ def test_tokens_are_masked_when_shown() -> None:
     assert mask("nmv_usr_abcdefghijklmnop1234") == "nmv_usr_...1234"
     assert mask("short") == "..."
     assert "abcdefgh" not in repr(IssuedToken("nmv_usr_abcdefghijklmnop1234"))
+
+
+def test_a_garbled_tokens_file_is_read_as_nothing_saved(tmp_path: Path) -> None:
+    config = ConfigFolder(tmp_path / "nemovideo")
+    config.path.mkdir()
+    key = "https://api.test some-client"
+    entry = {"token": "nmv_usr_saved_token_0001", "expires_at": 10**400}
+    config.tokens_path.write_text(json.dumps({"anonymous": {key: entry}, "user": []}))
+    with config.locked() as saved:
+        user, anonymous = saved.for_client("https://api.test", "some-client")
+    assert user is None
+    assert anonymous == IssuedToken("nmv_usr_saved_token_0001", None)
+    config.tokens_path.write_text("{not json")
+    with config.locked() as saved:
+        assert saved.for_client("https://api.test", "some-client") == (None, None)

@@ -192,20 +192,21 @@ def detect_platform(env: Mapping[str, str], install_path: str | None = None) -> 
 
 def resolve_settings(
     *,
-    token: str | None,
-    base_url: str | None,
-    web_url: str | None,
-    client_id: str | None,
-    skill_source: str | None,
-    skill_version: str | None,
-    skill_platform: str | None,
-    max_retries: int,
-    timeout: float | httpx.Timeout | None,
-    allow_insecure_http: bool,
+    token: str | None = None,
+    base_url: str | None = None,
+    web_url: str | None = None,
+    client_id: str | None = None,
+    skill_source: str | None = None,
+    skill_version: str | None = None,
+    skill_platform: str | None = None,
+    max_retries: int = 2,
+    timeout: float | httpx.Timeout | None = None,
+    allow_insecure_http: bool = False,
     token_store: bool | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Merge arguments, environment and defaults into ``Settings``."""
+    """Merge arguments, environment and defaults into ``Settings`` (with no argument:
+    what a client made with none would use)."""
     env = os.environ if env is None else env
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ._config import CLIENT_ID_PATTERN
 from ._protocol.auth import IssuedToken
 from .errors import ConfigurationError
+from .models._fields import opt_float
 
 if TYPE_CHECKING:
     import filelock
@@ -186,7 +187,7 @@ class SavedTokens:
         user_id = entry.get("user_id")
         return IssuedToken(
             entry["token"],
-            float(expires) if isinstance(expires, int | float) else None,
+            opt_float(expires),
             user_id if isinstance(user_id, str) else None,
         )
 

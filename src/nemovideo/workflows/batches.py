@@ -132,22 +132,6 @@ _CLIENTS: dict[tuple[Any, ...], NemoVideo] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def _default_settings() -> Settings:
-    """What ``NemoVideo()`` would use in this process: its environment and defaults."""
-    return resolve_settings(
-        token=None,
-        base_url=None,
-        web_url=None,
-        client_id=None,
-        skill_source=None,
-        skill_version=None,
-        skill_platform=None,
-        max_retries=2,  # the client's default
-        timeout=None,
-        allow_insecure_http=False,
-    )
-
-
 def _limits_key(limits: httpx.Limits | None) -> tuple[Any, ...] | None:
     if limits is None:
         return None
@@ -174,7 +158,7 @@ def worker_client(
         max_concurrency: requests in flight at once on this client (default 64).
         limits: an ``httpx.Limits`` for its connection pool.
     """
-    resolved = (settings if settings is not None else _default_settings()).for_this_process()
+    resolved = (settings if settings is not None else resolve_settings()).for_this_process()
     key = (resolved.identity(), max_concurrency, _limits_key(limits))
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
