@@ -241,3 +241,16 @@ def test_connection_errors_know_whether_the_request_was_sent() -> None:
     assert isinstance(timeout, errors.APITimeoutError)
     assert timeout.sent
     assert not connection_error(httpx.ConnectTimeout("slow", request=request)).sent
+
+
+def test_connection_errors_name_the_origin_only() -> None:
+    request = httpx.Request("GET", "https://user:pw@api.example:8443/api/x?token=nmv_usr_secret")
+    refused = connection_error(httpx.ConnectError("refused", request=request))
+    assert str(refused) == "could not connect to https://api.example:8443: refused"
+    reset = str(connection_error(httpx.ReadError("reset", request=request)))
+    assert reset == "connection to https://api.example:8443 failed: reset"
+    slow = str(
+        connection_error(httpx.ReadTimeout("slow", request=httpx.Request("GET", "http://h/")))
+    )
+    assert slow == "request to http://h:80 timed out: slow"
+    assert "the service" in str(connection_error(httpx.ConnectError("refused")))

@@ -190,10 +190,25 @@ def read_answer(
     return data
 
 
+def _origin(exc: httpx.TransportError) -> str:
+    """``scheme://host:port`` of the failed request (no path, query or credentials)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an error raised without its request
+        return "the service"
+    port = url.port or (443 if url.scheme == "https" else 80)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{url.scheme}://{host}:{port}"
+
+
 def connection_error(exc: httpx.TransportError) -> APIConnectionError:
-    """Map an httpx transport error; ``sent=False`` when the request never left."""
+    """Map an httpx transport error, naming the server it was for; ``sent=False`` when
+    the request never left."""
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     text = redact(str(exc)) or type(exc).__name__
+    where = _origin(exc)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out: {text}", sent=not never_sent)
-    return APIConnectionError(f"connection failed: {text}", sent=not never_sent)
+        return APITimeoutError(f"request to {where} timed out: {text}", sent=not never_sent)
+    if isinstance(exc, httpx.ConnectError):
+        return APIConnectionError(f"could not connect to {where}: {text}", sent=False)
+    return APIConnectionError(f"connection to {where} failed: {text}", sent=not never_sent)
