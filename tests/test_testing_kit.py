@@ -83,3 +83,15 @@ def test_in_process_client_needs_no_socket(pytestconfig: pytest.Config) -> None:
     finally:
         world.close()
     assert socket.socket.connect is original
+
+
+def test_out_of_credits_before_the_first_call(
+    nemovideo_client: NemoVideo, nemovideo_faults: Faults
+) -> None:
+    nemovideo_faults.out_of_credits()  # no user exists yet: the docstring's example
+    with pytest.raises(nemovideo.InsufficientCreditsError):
+        nemovideo_client.create_session().send("add a title 'x'")
+    assert nemovideo_client.credits().available == 0
+    nemovideo_faults.clear()
+    nemovideo_faults.expired_token()
+    assert nemovideo_client.credits().available == 100, "a new anonymous user, with credits"

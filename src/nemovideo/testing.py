@@ -135,14 +135,20 @@ class Faults:
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
+        self._anonymous_credits: int | None = None
 
     def expired_token(self) -> None:
         """Every token now gets code 1001 (anonymous ones are renewed by the SDK)."""
         self.emulator.expire_tokens()
 
     def out_of_credits(self) -> None:
-        """The current user has no credits left (code 2001 on the next paid call)."""
-        self.emulator.set_credits(available=0)
+        """No user has credits left, including anonymous users made from now on (code
+        2001 on the next paid call), until [clear][nemovideo.testing.Faults.clear]."""
+        if self._anonymous_credits is None:
+            self._anonymous_credits = self.emulator.config.anonymous_credits
+        self.emulator.configure(anonymous_credits=0)
+        for token in list(self.emulator.store.tokens):
+            self.emulator.set_credits(token, available=0)
 
     def rate_limited(self, path: str = ".", *, retry_after: int | None = 1, times: int = 1) -> None:
         """The next ``times`` calls whose path matches ``path`` get HTTP 429."""
@@ -170,8 +176,11 @@ class Faults:
         self.emulator.script_next_turn(crash=error)
 
     def clear(self) -> None:
-        """Disarm every fault."""
+        """Disarm every fault (new anonymous users get credits again)."""
         self.emulator.clear_faults()
+        if self._anonymous_credits is not None:
+            self.emulator.configure(anonymous_credits=self._anonymous_credits)
+            self._anonymous_credits = None
 
     def fault(self, path: str, **options: Any) -> None:
         """Any other fault: see
