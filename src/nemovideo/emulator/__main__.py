@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import ipaddress
 import sys
 import threading
@@ -19,6 +21,24 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the emulator could not listen on ``host:port``."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"error: port {port} is in use; pick another with --port or use --port 0"
+    reason = exc.strerror or str(exc)
+    return f"error: cannot listen on {host} port {port}: {reason}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and serve until interrupted."""
     parser = argparse.ArgumentParser(
@@ -26,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         description="A local emulator of the NemoVideo agent API (for trying and testing).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--port", type=_port, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--render-seconds", type=float, default=None, help="time a render takes")
     parser.add_argument("--error-style", choices=["http", "ok"], default=None)
     parser.add_argument("--render-shape", choices=["a", "b", "c"], default=None)
@@ -48,7 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             "address can use the emulator",
             file=sys.stderr,
         )
-    with serve(emulator, host=args.host, port=args.port) as running:
+    with contextlib.ExitStack() as stack:
+        stack.callback(emulator.close)
+        try:
+            running = stack.enter_context(serve(emulator, host=args.host, port=args.port))
+        except OSError as exc:
+            print(_bind_error(args.host, args.port, exc), file=sys.stderr)
+            return 1
         print(f"NemoVideo emulator on {running.url}  (NEMO_API_URL={running.url})", flush=True)
         try:
             threading.Event().wait()

@@ -63,8 +63,12 @@ def serve(
     # Accepted connections inherit this; without it every answer waits ~40 ms for
     # Nagle's algorithm and the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         create_app(world),
