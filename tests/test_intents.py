@@ -71,3 +71,21 @@ def test_route(text: str, intent: Intent) -> None:
 )
 def test_translate_gui_keeps_the_content(text: str, expected: str) -> None:
     assert translate_gui(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Click the Export button to download it.", "Export it with `nemovideo export 7` to"),
+        ("Check your billing page.", "Check your credits with `nemovideo credits`."),
+        ("Preview it in the timeline.", "Read the timeline with `nemovideo state 7`."),
+        ("点击导出按钮", "用 `nemovideo export 7` 导出"),
+    ],
+)
+def test_gui_talk_becomes_what_a_cli_user_types(text: str, expected: str) -> None:
+    assert translate_gui(text, cli=True, session_id="7").startswith(expected)
+    assert "session." not in translate_gui(text, cli=True)
+
+
+def test_a_session_id_is_text_not_a_template() -> None:
+    assert "`nemovideo export a\\1`" in translate_gui("Click Export.", cli=True, session_id="a\\1")

@@ -9,6 +9,8 @@ are pure text functions, in English and Chinese.
 <Intent.CREDITS: 'credits'>
 >>> translate_gui("Click the Export button to download your video.")
 'Export it with session.export() to download your video.'
+>>> translate_gui("Click the Export button.", cli=True, session_id="42")
+'Export it with `nemovideo export 42`.'
 """
 
 from __future__ import annotations
@@ -101,38 +103,68 @@ def route(text: str) -> Route:
     return Route(Intent.AGENT)
 
 
-_EXPORT = "export it with session.export()"
-_GUI: tuple[tuple[re.Pattern[str], str], ...] = (
+# Each GUI phrase, with what an API user does instead and what a CLI user types
+# (``SESSION`` stands for the session's id).
+_GUI: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         _words(
             r"\b(click|press|tap|hit|use)( on)? (the )?[\"“']?export[\"”']?( button)?",
             r"\bgo to (the )?export( panel| page| tab)?",
         ),
-        _EXPORT,
+        "export it with session.export()",
+        "export it with `nemovideo export SESSION`",
     ),
-    (_words(r"点击?\s*[「“\"]?导出[」”\"]?(按钮)?"), "用 session.export() 导出"),
+    (
+        _words(r"点击?\s*[「“\"]?导出[」”\"]?(按钮)?"),
+        "用 session.export() 导出",
+        "用 `nemovideo export SESSION` 导出",
+    ),
     (
         _words(r"\bpreview (it )?(in|on) the timeline", r"\bcheck the timeline"),
         "read the timeline with session.state().draft.summary()",
+        "read the timeline with `nemovideo state SESSION`",
     ),
-    (_words(r"在时间线(上|中)?预览"), "用 session.state().draft.summary() 查看时间线"),
+    (
+        _words(r"在时间线(上|中)?预览"),
+        "用 session.state().draft.summary() 查看时间线",
+        "用 `nemovideo state SESSION` 查看时间线",
+    ),
     (
         _words(r"\bcheck (your )?(account|billing|balance|credits)( page| settings)?"),
         "check your credits with client.credits()",
+        "check your credits with `nemovideo credits`",
     ),
-    (_words(r"查看(账户|账单|余额|积分)"), "用 client.credits() 查看积分"),
-    (_words(r"\b(drag|drop)( and drop)?\b"), "ask the agent in a message to move"),
-    (_words(r"拖(拽|动|放)"), "发消息让助手移动"),
+    (
+        _words(r"查看(账户|账单|余额|积分)"),
+        "用 client.credits() 查看积分",
+        "用 `nemovideo credits` 查看积分",
+    ),
+    (
+        _words(r"\b(drag|drop)( and drop)?\b"),
+        "ask the agent in a message to move",
+        "ask the agent in a message to move",
+    ),
+    (_words(r"拖(拽|动|放)"), "发消息让助手移动", "发消息让助手移动"),
     (
         _words(r"\bopen (the |your )?[\w ]{0,20}?(panel|tab|sidebar|menu|editor|settings)\b"),
         "read the state with session.state()",
+        "read the state with `nemovideo state SESSION`",
     ),
-    (_words(r"打开[\w\u4e00-\u9fff]{0,8}?(面板|菜单|设置|编辑器)"), "用 session.state() 读取状态"),
+    (
+        _words(r"打开[\w\u4e00-\u9fff]{0,8}?(面板|菜单|设置|编辑器)"),
+        "用 session.state() 读取状态",
+        "用 `nemovideo state SESSION` 读取状态",
+    ),
     (
         _words(r"\b(click|press|tap)( on)? (the )?[\"“']?([\w ]{1,24}?)[\"”']? button"),
         r"ask for '\4' in a message",
+        r"ask for '\4' in a message",
     ),
-    (_words(r"点击\s*[「“\"]?([\w\u4e00-\u9fff]{1,12}?)[」”\"]?按钮"), r"发消息要求“\1”"),
+    (
+        _words(r"点击\s*[「“\"]?([\w\u4e00-\u9fff]{1,12}?)[」”\"]?按钮"),
+        r"发消息要求“\1”",
+        r"发消息要求“\1”",
+    ),
 )
 
 
@@ -142,16 +174,20 @@ def _capitalised(original: str, replacement: str) -> str:
     return replacement
 
 
-def translate_gui(text: str) -> str:
-    """Rewrite the agent's GUI talk into what an API user should do.
+def translate_gui(text: str, *, cli: bool = False, session_id: str | None = None) -> str:
+    """Rewrite the agent's GUI talk into what an API user should do (with ``cli=True``:
+    what a user of the ``nemovideo`` command types).
 
     "Click the Export button" becomes an export call, "open the panel" a state
     read, "drag the clip" a message asking the agent to move it, "check your billing" a
-    credits read; what the text says about the content is kept as it is.
+    credits read; what the text says about the content is kept as it is. Commands for
+    the CLI name ``session_id`` when given, else ``SESSION``.
     """
     if not isinstance(text, str):
         raise TypeError("translate_gui() takes text")
-    for pattern, replacement in _GUI:
+    for pattern, for_api, for_cli in _GUI:
+        named = (session_id or "SESSION").replace("\\", "\\\\")  # a template: \ doubled
+        replacement = for_cli.replace("SESSION", named) if cli else for_api
         text = pattern.sub(_replacer(replacement), text)
     return text
 
