@@ -262,7 +262,8 @@ def test_the_command_prints_json(
     scores = [e["score"] for e in payload["entries"]]
     assert scores == sorted(scores, reverse=True)
     assert Path(payload["video"]).is_file()
-    assert "session.export()" in payload["reply"]
+    assert f"`nemovideo export {payload['session_id']}`" in payload["reply"]
+    assert "Export" in payload["agent_reply"]
 
 
 def test_the_command_takes_a_folder_of_clips(

@@ -14,9 +14,10 @@ from typing import Annotated
 
 import typer
 
-from .. import AuthenticationError, NemoVideo
+from .. import AuthenticationError
 from .._credentials import ConfigFolder
 from .._protocol.auth import IssuedToken
+from .clients import new_client
 from .output import AsJson, err, fail, json_or, out, reported
 
 __all__ = ["auth_app"]
@@ -27,7 +28,7 @@ auth_app = typer.Typer(help="The token the CLI and the SDK use.", no_args_is_hel
 @auth_app.command("status")
 def status(as_json: AsJson = False) -> None:
     """Show which token is in use (masked), where it comes from, its expiry and credits."""
-    with reported(), NemoVideo() as client:
+    with reported(), new_client() as client:
         token = client.token_status()
         balance = client.credits() if token.source is not None else None
     if token.source is None:
@@ -66,7 +67,7 @@ def login() -> None:
     if not token:
         fail("no token given")
     with reported():
-        with NemoVideo(token=token, token_store=False) as client:
+        with new_client(token=token, token_store=False) as client:
             try:
                 balance = client.credits()
             except AuthenticationError as exc:
@@ -75,9 +76,9 @@ def login() -> None:
             folder = ConfigFolder(client.settings.config_dir)
         with folder.locked() as saved:
             saved.save_user(base_url, IssuedToken(token))
-    out.print(f"saved for {base_url}: {balance.available} credits available", highlight=False)
+    out.print(f"saved for {base_url}: {balance.available} credits available")
     if os.environ.get("NEMO_TOKEN"):
-        err.print("note: NEMO_TOKEN is set, and it comes before the saved token", highlight=False)
+        err.print("note: NEMO_TOKEN is set, and it comes before the saved token")
 
 
 @auth_app.command("logout")
@@ -91,8 +92,8 @@ def logout(
     ] = False,
 ) -> None:
     """Forget the user token saved for this API (and, with --anonymous, the anonymous one)."""
-    with reported(), NemoVideo(token_store=False) as client:
+    with reported(), new_client(token_store=False) as client:
         base_url = client.base_url
         with ConfigFolder(client.settings.config_dir).locked() as saved:
             gone = saved.forget(base_url, anonymous=anonymous)
-    out.print(f"forgot {gone} saved token(s) for {base_url}", highlight=False)
+    out.print(f"forgot {gone} saved token(s) for {base_url}")
