@@ -7,4 +7,4 @@ with NemoVideo() as client:  # NEMO_TOKEN, or an anonymous token on first need
         top=2,
         output="leaderboard.mp4",
     )
-print(board.table())  # rank, clip, score; the top 2 are in leaderboard.mp4
+print(board.table())  # rank, clip, score, and whether leaderboard.mp4 shows it

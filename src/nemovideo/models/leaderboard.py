@@ -83,15 +83,17 @@ class Leaderboard(Model):
         return super().to_json(indent)
 
     def table(self) -> str:
-        """A plain-text table of the ranking, for terminals and logs."""
+        """A plain-text table of the ranking, for terminals and logs; its last column
+        says which clips the video shows."""
         width = max([len(e.clip) for e in self.entries] + [4])
         lines = [
-            f"{'Rank':>4}  {'Clip':<{width}}  {'Score':>5}",
-            f"{'-' * 4}  {'-' * width}  -----",
+            f"{'Rank':>4}  {'Clip':<{width}}  {'Score':>5}  In video",
+            f"{'-' * 4}  {'-' * width}  -----  --------",
         ]
         for entry in self.entries:
-            mark = " *" if entry.rank <= self.top else ""
-            lines.append(f"{entry.rank:>4}  {entry.clip:<{width}}  {entry.score:>5.1f}{mark}")
+            shown = "yes" if entry.rank <= self.top else ""
+            row = f"{entry.rank:>4}  {entry.clip:<{width}}  {entry.score:>5.1f}  {shown}"
+            lines.append(row.rstrip())
         if self.video_path is not None:
             lines.append(f"video: {self.video_path}")
         lines.extend(f"warning: {w}" for w in self.warnings)
