@@ -27,7 +27,9 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="nemovideo",
-    help="The NemoVideo agent API from a shell: rank clips into a leaderboard video, and more.",
+    help="The NemoVideo agent API from a shell: rank clips into a leaderboard video, and more."
+    "\n\nResults go to stdout; progress, notes and errors to stderr. The exit code is 0 on "
+    "success, 1 on an error, 2 on a usage error and 130 when interrupted.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -61,11 +63,7 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    """The NemoVideo agent API from a shell.
-
-    Results go to stdout, progress and errors to stderr; the exit code is 0 on
-    success, 1 on an error, 2 on a usage error and 130 when interrupted.
-    """
+    """The options given before any command."""
     options.allow_insecure_http = allow_insecure_http
 
 
