@@ -117,7 +117,7 @@ def reported(*, emulator_flag: bool = False) -> Iterator[None]:
     """Turn the SDK's errors into one clear line (and a hint) and a non-zero exit."""
     try:
         yield
-    except (NemoVideoError, FileNotFoundError, IsADirectoryError, ValueError) as exc:
+    except (NemoVideoError, OSError, ValueError) as exc:
         fail(*error_line(exc, emulator_flag=emulator_flag))
     except KeyboardInterrupt:
         err.print("interrupted")
