@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import attrs
 import httpx
@@ -79,7 +80,10 @@ def _reach_checks(
     except httpx.TransportError as exc:
         hint = connection_hint(base, emulator_flag=emulator_flag)
         return [Check("api", "fail", str(connection_error(exc)), hint)], False
-    checks = [Check("api", "ok", f"{base} answers (HTTP {probe.status_code} without a token)")]
+    parts = urlsplit(base)  # shown without any user:password@ it may hold
+    shown = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    answer = f"{shown}{parts.path} answers (HTTP {probe.status_code} without a token)"
+    checks = [Check("api", "ok", answer)]
     median = statistics.median(probe.latencies_ms)
     samples = ", ".join(f"{ms:.0f}" for ms in probe.latencies_ms)
     slow = median > SLOW_MS
@@ -97,7 +101,7 @@ def _reach_checks(
         off = abs(probe.skew_seconds) > SKEW_SECONDS
         ahead = "ahead of" if probe.skew_seconds >= 0 else "behind"
         found = (
-            "in step with the server (Date has a 1 s resolution)"
+            "in step with the server (within 2 s)"
             if abs(probe.skew_seconds) < 2
             else f"{abs(probe.skew_seconds):.0f} s {ahead} the server"
         )
