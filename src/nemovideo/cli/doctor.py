@@ -81,7 +81,8 @@ def _reach_checks(
         hint = connection_hint(base, emulator_flag=emulator_flag)
         return [Check("api", "fail", str(connection_error(exc)), hint)], False
     parts = urlsplit(base)  # shown without any user:password@ it may hold
-    shown = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    shown = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
     answer = f"{shown}{parts.path} answers (HTTP {probe.status_code} without a token)"
     checks = [Check("api", "ok", answer)]
     median = statistics.median(probe.latencies_ms)

@@ -44,7 +44,7 @@ class Stream:
         if self._console is None or self._console.file is not stream:
             terminal = Console(file=stream).is_terminal
             self._console = (
-                Console(file=stream, highlight=False)
+                Console(file=stream, highlight=False, emoji=False)
                 if terminal
                 else Console(
                     file=stream,
