@@ -118,3 +118,24 @@ def test_the_downstream_testing_example_passes(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["arm_fault", "script_next_turn"])
+def test_the_emulator_guide_names_the_parameters_as_they_are_called(name: str) -> None:
+    import inspect
+
+    from nemovideo.emulator import Emulator
+
+    guide = " ".join((DOCS / "guides" / "emulator.md").read_text(encoding="utf-8").split())
+    match = re.search(rf"`{name}\(([^)]*)\)`", guide)
+    assert match, f"the emulator guide shows {name}(...)"
+    documented = {p.strip().rstrip("=") for p in match.group(1).split(",") if p.strip()}
+    documented.discard("**options")
+    if name == "script_next_turn":
+        from nemovideo.emulator import TurnOptions
+
+        real = set(inspect.signature(TurnOptions).parameters)
+        assert documented <= real, documented - real
+    else:
+        real = set(inspect.signature(getattr(Emulator, name)).parameters) - {"self"}
+        assert documented == real
