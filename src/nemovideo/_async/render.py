@@ -77,8 +77,10 @@ class AsyncRender:
         return self._job.html()
 
     async def status(self, **options: Unpack[RequestOptions]) -> RenderStatus:
-        """Read the render's status once (``options``: see
-        [RequestOptions][nemovideo.RequestOptions])."""
+        """Read the render's status once.
+
+        ``options``: see [RequestOptions][nemovideo.RequestOptions].
+        """
         return await self._driver.call_with(
             self._options.merged(options), rendering.status, self._job
         )

@@ -79,8 +79,10 @@ class Render:
         return self._job.html()
 
     def status(self, **options: Unpack[RequestOptions]) -> RenderStatus:
-        """Read the render's status once (``options``: see
-        [RequestOptions][nemovideo.RequestOptions])."""
+        """Read the render's status once.
+
+        ``options``: see [RequestOptions][nemovideo.RequestOptions].
+        """
         return self._driver.call_with(self._options.merged(options), rendering.status, self._job)
 
     def wait(
