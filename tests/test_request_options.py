@@ -22,9 +22,12 @@ from nemovideo import (
     SessionNotFoundError,
 )
 from nemovideo._protocol.options import CallOptions
+from nemovideo.emulator import RunningEmulator
+from nemovideo.emulator.samples import make_clips
 
 from .fake_service import API, FakeService, make_client
 from .recorded import done
+from .waits import short_waits
 
 pytestmark = pytest.mark.anyio
 
@@ -498,3 +501,36 @@ async def test_errors_carry_the_answer_headers_masked_and_pickle_with_them(
         assert_safe(again.headers)
     assert "abc123" not in repr(error.headers)
     assert b"leaked_value" not in pickle.dumps(error)
+
+
+# -- the leaderboard, against the emulator -------------------------------------------------
+
+
+async def test_the_leaderboard_sends_its_options_with_every_api_request(
+    kind: str, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    from nemovideo import AsyncNemoVideo, NemoVideo
+
+    clips = make_clips(tmp_path, n=2, seconds=1, seed=3, size=(160, 96))
+    emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.1)
+    cls = NemoVideo if kind == "sync" else AsyncNemoVideo
+    with short_waits():
+        client = cls(base_url=emulator.url, client_id=f"options-{kind}")
+    with pytest.raises(ValueError, match="extra_body"):
+        await done(client.leaderboard(clips, output=tmp_path, extra_body={"a": 1}))
+    assert emulator.emulator.requests == [], "refused before anything is sent"
+    board = await done(
+        client.leaderboard(clips, top=2, output=tmp_path, extra_headers={"X-Trace": "board"})
+    )
+    await done(client.close() if kind == "sync" else client.aclose())
+    assert board.video_path is not None
+    api = [
+        r
+        for r in emulator.emulator.requests
+        if (r.path.startswith("/api/") or r.path == "/run_sse")
+        and "anonymous-token" not in r.path
+        and not r.path.endswith("/download")
+    ]
+    for part in ("/api/credits/", "/api/tasks/", "/api/upload-video/", "/run_sse", "/render/"):
+        assert any(part in r.path for r in api), part
+    assert [r.headers.get("x-trace") for r in api] == ["board"] * len(api)

@@ -189,9 +189,9 @@ class AsyncSession:
             policy: limits and recovery schedule of this turn (default: the client's).
             on_still_working: called with the seconds elapsed, every
                 ``policy.still_working_every`` seconds of a long turn.
-            **options: per-request options of the state read and the message's POST
-                (see [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` goes
-                into the message's body. A ``timeout`` replaces the policy's
+            **options: per-request options of the turn's requests: the state reads and
+                the message's POST (see [RequestOptions][nemovideo.RequestOptions]);
+                ``extra_body`` goes into the message's body. A ``timeout`` replaces the policy's
                 ``idle_timeout`` as the stream's read limit too.
 
         Raises:
@@ -199,16 +199,17 @@ class AsyncSession:
                 (nothing was sent).
         """
         chosen = policy or self._driver.turn_policy
+        given = self._options.merged(options)
         self._driver.turns.claim(self.session_id)
         try:
             before, response = await self._driver.call_with(
-                self._options.merged(options), turns.open_flow, self.session_id, text, chosen
+                given, turns.open_flow, self.session_id, text, chosen
             )
         except BaseException:
             self._driver.turns.release(self.session_id)
             raise
         machine = turns.TurnMachine(chosen, self._driver.clock(), on_still_working)
-        return AsyncTurn(self._driver, self.session_id, before, response, machine)
+        return AsyncTurn(self._driver, self.session_id, before, response, machine, given)
 
     async def wait_until_settled(
         self,
