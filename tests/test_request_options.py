@@ -513,7 +513,7 @@ async def test_the_leaderboard_sends_its_options_with_every_api_request(
 
     clips = make_clips(tmp_path, n=2, seconds=1, seed=3, size=(160, 96))
     emulator.emulator.configure(video_renderer="placeholder", render_seconds=0.1)
-    cls = NemoVideo if kind == "sync" else AsyncNemoVideo
+    cls: Any = NemoVideo if kind == "sync" else AsyncNemoVideo
     with short_waits():
         client = cls(base_url=emulator.url, client_id=f"options-{kind}")
     with pytest.raises(ValueError, match="extra_body"):
