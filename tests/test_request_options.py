@@ -296,6 +296,12 @@ async def test_bad_options_are_refused_before_sending(
     assert service.seen == []
 
 
+def test_the_repr_of_options_shows_header_names_not_values() -> None:
+    options = CallOptions.make({"extra_headers": {"X-Api-Key": "s3cret-value"}})
+    assert "X-Api-Key" in repr(options)
+    assert "s3cret-value" not in repr(options)
+
+
 def test_options_merge_key_by_key_and_later_wins() -> None:
     base = CallOptions.make({"extra_headers": {"X-A": "1", "X-B": "1"}, "max_retries": 3})
     merged = base.merged({"extra_headers": {"x-a": "2"}, "extra_query": {"q": 1}})

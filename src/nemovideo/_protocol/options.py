@@ -114,13 +114,18 @@ def _merge(
     return tuple((n, v) for n, v in old if key(n) not in replaced) + new
 
 
+def _names(pairs: tuple[tuple[str, Any], ...]) -> str:
+    return repr(tuple(name for name, _ in pairs))
+
+
 @attrs.frozen
 class CallOptions:
-    """The per-request options of one call, checked (see `RequestOptions`)."""
+    """The per-request options of one call, checked (see `RequestOptions`). Its ``repr``
+    shows header names only: a value may be a secret."""
 
     timeout: httpx.Timeout | None = None
     max_retries: int | None = None
-    extra_headers: tuple[tuple[str, str], ...] = ()
+    extra_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=_names)
     extra_query: tuple[tuple[str, Any], ...] = ()
     extra_body: tuple[tuple[str, Any], ...] = ()
 
