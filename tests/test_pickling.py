@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 
 from nemovideo import errors
@@ -22,6 +23,7 @@ SAMPLES: dict[str, Any] = {
     "code": 1001,
     "status_code": 401,
     "request_id": "req-1",
+    "headers": httpx.Headers([("X-Request-Id", "req-1"), ("Set-Cookie", "***")]),
     "body": {"code": 1001, "message": "it went wrong", "nested": [1, {"a": None}]},
     "register_url": "https://nemovideo.test/register?bind=anon_1",
     "path": "/clips/a.mp4",

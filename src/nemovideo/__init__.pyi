@@ -5,17 +5,25 @@ and ``__init__.py`` reads it at run time to load each name on first use.
 """
 
 from ._async.client import AsyncNemoVideo as AsyncNemoVideo
+from ._async.client import AsyncNemoVideoWithRawResponse as AsyncNemoVideoWithRawResponse
 from ._async.render import AsyncRender as AsyncRender
+from ._async.render import AsyncRenderWithRawResponse as AsyncRenderWithRawResponse
 from ._async.session import AsyncSession as AsyncSession
+from ._async.session import AsyncSessionWithRawResponse as AsyncSessionWithRawResponse
 from ._async.turn import AsyncTurn as AsyncTurn
 from ._config import Attribution as Attribution
 from ._config import Settings as Settings
 from ._logging import RedactingFilter as RedactingFilter
+from ._protocol.options import PollOptions as PollOptions
+from ._protocol.options import RequestOptions as RequestOptions
 from ._protocol.retry import RetryEvent as RetryEvent
 from ._protocol.turn_policy import TurnPolicy as TurnPolicy
 from ._sync.client import NemoVideo as NemoVideo
+from ._sync.client import NemoVideoWithRawResponse as NemoVideoWithRawResponse
 from ._sync.render import Render as Render
+from ._sync.render import RenderWithRawResponse as RenderWithRawResponse
 from ._sync.session import Session as Session
+from ._sync.session import SessionWithRawResponse as SessionWithRawResponse
 from ._sync.turn import Turn as Turn
 from ._version import __version__ as __version__
 from .errors import AgentError as AgentError
@@ -71,6 +79,8 @@ from .models.progress import WorkflowProgress as WorkflowProgress
 from .models.render import RenderState as RenderState
 from .models.render import RenderStatus as RenderStatus
 from .models.reply import Reply as Reply
+from .models.response import APIResponse as APIResponse
+from .models.response import ResponseInfo as ResponseInfo
 from .models.state import SessionState as SessionState
 from .models.token import TokenStatus as TokenStatus
 from .models.upload import Upload as Upload

@@ -114,10 +114,14 @@ def request_options(
         "url": spec.url,
         "headers": spec.header_dict(),
     }
+    if spec.params:
+        options["params"] = list(spec.params)
     if spec.has_json:
         options["json"] = spec.json
     elif content is not None:
         options["content"] = content
+    if spec.timeout is not None:
+        timeout = spec.timeout
     if spec.read_timeout is not None:
         base = timeout or DEFAULT_TIMEOUT
         options["timeout"] = httpx.Timeout(

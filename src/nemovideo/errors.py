@@ -10,6 +10,7 @@ the HTTP status and the endpoint, never by message text: see the errors guide.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -85,6 +86,9 @@ class APIError(NemoVideoError):
             before an answer arrived.
         request_id: the server's request id (``X-Request-Id`` or the body), if any.
         body: the raw body: the decoded JSON when it was JSON, else the text.
+        headers: the answer's headers (case-insensitive; values that may be secrets,
+            such as ``Set-Cookie``, masked as ``***``); empty for errors raised before
+            an answer arrived.
     """
 
     def __init__(
@@ -95,6 +99,7 @@ class APIError(NemoVideoError):
         status_code: int | None = None,
         request_id: str | None = None,
         body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -102,6 +107,7 @@ class APIError(NemoVideoError):
         self.status_code = status_code
         self.request_id = request_id
         self.body = body
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
 
     def __str__(self) -> str:
         parts = [self.message]

@@ -8,18 +8,21 @@ The sync twin is ``nemovideo._sync._backend``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import anyio
 import anyio.to_thread
 import httpx
 
 from .._io import iter_multipart
+from .._protocol import responses
 from .._protocol.requests import MultipartPlan
 from .._protocol.timing import Timing
 from .._transport import http_client_options
+from ..models.response import APIResponse
 
 __all__ = [
     "Limiter",
@@ -28,12 +31,14 @@ __all__ = [
     "iter_body",
     "map_bounded",
     "new_http_client",
+    "raw_method",
     "run_blocking",
     "sleeper",
 ]
 
 T = TypeVar("T")
 R = TypeVar("R")
+P = ParamSpec("P")
 
 Lock = anyio.Lock
 """A lock for tasks (asyncio or trio)."""
@@ -139,3 +144,15 @@ async def entered(manager: AbstractContextManager[T]) -> AsyncIterator[T]:
             raise
     else:
         await anyio.to_thread.run_sync(manager.__exit__, None, None, None)
+
+
+def raw_method(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+    """``method``, returning its result with the last answer it read."""
+
+    @functools.wraps(method)
+    async def raw(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        with responses.capture() as log:
+            result = await method(*args, **kwargs)
+        return responses.raw_response(result, log)
+
+    return raw

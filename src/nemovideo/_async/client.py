@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn, Unpack
 
 import attrs
 import httpx
 
 from .._config import Settings, resolve_settings
 from .._logging import configure_from_env
+from .._protocol.options import CallOptions, RequestOptions
 from .._protocol.retry import RetryEvent
 from .._protocol.turn_policy import TurnPolicy
+from . import _backend as backend
 from .driver import AsyncDriver
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from .render import AsyncRender
     from .session import AsyncSession
 
-__all__ = ["AsyncNemoVideo"]
+__all__ = ["AsyncNemoVideo", "AsyncNemoVideoWithRawResponse"]
 
 
 class AsyncNemoVideo:
@@ -126,6 +128,8 @@ class AsyncNemoVideo:
             max_concurrency=max_concurrency,
             limits=limits,
         )
+        self._options = CallOptions()
+        self._parent: AsyncNemoVideo | None = None
 
     @classmethod
     def from_settings(
@@ -154,7 +158,52 @@ class AsyncNemoVideo:
             max_concurrency=max_concurrency,
             limits=limits,
         )
+        client._options = CallOptions()
+        client._parent = None
         return client
+
+    def with_options(self, **options: Unpack[RequestOptions]) -> AsyncNemoVideo:
+        """A client whose every request gets these options (see
+        [RequestOptions][nemovideo.RequestOptions]), merged over this client's.
+
+        It shares this client's connection pool, token, request permits and running
+        turns: no new connection or token request. Closing it closes nothing (the pool
+        is this client's); close this client when done. Sessions and renders it makes
+        carry its options.
+
+            fast = client.with_options(timeout=5, max_retries=0)
+            balance = await fast.credits()
+
+        Raises:
+            ValueError: a bad value, or ``extra_headers`` naming a header set by the
+                client (``Authorization``, ``X-Client-Id``, ``X-Skill-*``).
+        """
+        child = type(self).__new__(type(self))
+        child._driver = self._driver
+        child._options = self._options.merged(options)
+        child._parent = self._parent or self
+        return child
+
+    @property
+    def with_raw_response(self) -> AsyncNemoVideoWithRawResponse:
+        """The same methods, returning an [APIResponse][nemovideo.APIResponse] (status,
+        headers, request id and the result) instead of the result alone:
+
+            raw = await client.with_raw_response.credits()
+            print(raw.status_code, raw.request_id, raw.headers.get("x-ratelimit-remaining"))
+            balance = raw.parse()
+        """
+
+        return AsyncNemoVideoWithRawResponse(self)
+
+    def __copy__(self) -> NoReturn:
+        raise TypeError(
+            f"a {type(self).__name__} cannot be copied: use client.with_options(...) for a "
+            "client that shares its connections and token, or pickle it for an independent one"
+        )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NoReturn:
+        self.__copy__()
 
     def worker_settings(self, *, include_token: bool = False) -> Settings:
         """These settings, to make the same client in another process with
@@ -178,6 +227,7 @@ class AsyncNemoVideo:
                 driver.turn_policy,
                 driver.max_concurrency,
                 driver.pool_limits,
+                self._options,
             ),
         )
 
@@ -217,8 +267,10 @@ class AsyncNemoVideo:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (not those of an ``http_client`` you passed)."""
-        await self._driver.aclose()
+        """Close the HTTP connections (not those of an ``http_client`` you passed). On a
+        client made by `with_options`, nothing: the connections are its parent's."""
+        if self._parent is None:
+            await self._driver.aclose()
 
     async def __aenter__(self) -> AsyncNemoVideo:
         return self
@@ -231,14 +283,18 @@ class AsyncNemoVideo:
     ) -> None:
         await self.aclose()
 
-    async def credits(self) -> Credits:
-        """The account's credit balance: available, frozen by running work, total."""
+    async def credits(self, **options: Unpack[RequestOptions]) -> Credits:
+        """The account's credit balance: available, frozen by running work, total
+        (``options``: see [RequestOptions][nemovideo.RequestOptions])."""
         from .._protocol import endpoints
 
-        return await self._driver.call(endpoints.credits)
+        return await self._driver.call_with(self._options.merged(options), endpoints.credits)
 
     async def create_session(
-        self, language: str | None = "en", task_name: str = "project"
+        self,
+        language: str | None = "en",
+        task_name: str = "project",
+        **options: Unpack[RequestOptions],
     ) -> AsyncSession:
         """Start a new editing session.
 
@@ -246,16 +302,25 @@ class AsyncNemoVideo:
             language: the agent's language, e.g. ``"en"`` or ``"zh-CN"`` (``None``: the
                 service's default).
             task_name: the project's name on the service.
+            **options: per-request options of this request (see
+                [RequestOptions][nemovideo.RequestOptions]); the session keeps the
+                client's.
         """
         from .session import AsyncSession
 
-        return await AsyncSession.create(self._driver, language=language, task_name=task_name)
+        return await AsyncSession.create(
+            self._driver,
+            language=language,
+            task_name=task_name,
+            options=self._options,
+            call_options=self._options.merged(options),
+        )
 
     def session(self, session_id: str, task_id: str | None = None) -> AsyncSession:
         """Re-attach to an existing session by id (no request is made)."""
         from .session import AsyncSession
 
-        return AsyncSession(self._driver, session_id, task_id)
+        return AsyncSession(self._driver, session_id, task_id, self._options)
 
     def render(self, render_id: str, *, session_id: str | None = None) -> AsyncRender:
         """Re-attach to a render by id, e.g. after a restart (no request is made).
@@ -268,7 +333,8 @@ class AsyncNemoVideo:
         from .._protocol.render import RenderJob
         from .render import AsyncRender
 
-        return AsyncRender(self._driver, RenderJob(id=render_id, session_id=session_id))
+        job = RenderJob(id=render_id, session_id=session_id)
+        return AsyncRender(self._driver, job, self._options)
 
     async def leaderboard(
         self,
@@ -283,6 +349,7 @@ class AsyncNemoVideo:
         on_progress: Callable[[WorkflowProgress], None] | None = None,
         on_text: Callable[[str], None] | None = None,
         poll_interval: float | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Leaderboard:
         """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
 
@@ -306,6 +373,9 @@ class AsyncNemoVideo:
             on_text: called with the agent's text as it streams.
             poll_interval: seconds between render status reads (default: the
                 growing schedule of [wait][nemovideo.AsyncRender.wait]).
+            **options: per-request options of every request it makes (see
+                [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` is refused
+                (the clips go up as multipart bodies).
 
         Raises:
             InsufficientCreditsError: the balance cannot cover the ranking turn
@@ -327,7 +397,17 @@ class AsyncNemoVideo:
             on_progress=on_progress,
             on_text=on_text,
             poll_interval=poll_interval,
+            options=self._options.merged(options),
         )
+
+
+class AsyncNemoVideoWithRawResponse:
+    """``client.with_raw_response``: ``credits`` and ``create_session``, each returning
+    an [APIResponse][nemovideo.APIResponse]."""
+
+    def __init__(self, client: AsyncNemoVideo) -> None:
+        self.credits = backend.raw_method(client.credits)
+        self.create_session = backend.raw_method(client.create_session)
 
 
 def _restore(
@@ -336,8 +416,11 @@ def _restore(
     policy: TurnPolicy,
     max_concurrency: int,
     limits: httpx.Limits | None,
+    options: CallOptions | None = None,
 ) -> AsyncNemoVideo:
     """A client as it was pickled."""
-    return cls.from_settings(
+    client = cls.from_settings(
         settings, turn_policy=policy, max_concurrency=max_concurrency, limits=limits
     )
+    client._options = options or CallOptions()
+    return client

@@ -36,6 +36,7 @@ from .._protocol import concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
+from .._protocol.options import CallOptions
 from .._protocol.registry import TurnRegistry
 from .._protocol.retry import RetryHook
 from .._protocol.timing import current_timing
@@ -171,6 +172,16 @@ class AsyncDriver:
     ) -> T:
         """Run ``flow(context, *args, **kwargs)`` to its end and return its value."""
         return await self.run(flow(self.context, *args, **kwargs))
+
+    async def call_with(
+        self,
+        options: CallOptions,
+        flow: Callable[Concatenate[CallContext, P], Flow[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`call` with per-request ``options`` (same token, connections and permits)."""
+        return await self.run(flow(self.context.with_options(options), *args, **kwargs))
 
     async def run(self, flow: Flow[T]) -> T:
         """Perform the operations of ``flow`` until it returns."""

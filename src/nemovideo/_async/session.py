@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from .._config import Settings
 from .._protocol import endpoints, uploads
 from .._protocol import render as rendering
 from .._protocol import turn as turns
+from .._protocol.options import CallOptions, PollOptions, RequestOptions
 from .._protocol.requests import MultipartPlan
 from .._protocol.turn_policy import TurnPolicy
 from ..models.changes import Change
@@ -20,7 +21,7 @@ from .driver import AsyncDriver
 from .render import AsyncRender
 from .turn import AsyncTurn
 
-__all__ = ["AsyncSession"]
+__all__ = ["AsyncSession", "AsyncSessionWithRawResponse"]
 
 
 class AsyncSession:
@@ -34,18 +35,51 @@ class AsyncSession:
         task_id: the project (task) it belongs to, when known.
     """
 
-    def __init__(self, driver: AsyncDriver, session_id: str, task_id: str | None) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        session_id: str,
+        task_id: str | None,
+        options: CallOptions | None = None,
+    ) -> None:
         self._driver = driver
         self.session_id = session_id
         self.task_id = task_id
+        self._options = options or CallOptions()
 
     @classmethod
     async def create(
-        cls, driver: AsyncDriver, *, language: str | None, task_name: str
+        cls,
+        driver: AsyncDriver,
+        *,
+        language: str | None,
+        task_name: str,
+        options: CallOptions | None = None,
+        call_options: CallOptions | None = None,
     ) -> AsyncSession:
-        """Start a new session on the service."""
-        ids = await driver.call(endpoints.create_session, task_name=task_name, language=language)
-        return cls(driver, ids["session_id"], ids["task_id"] or None)
+        """Start a new session on the service (``call_options`` for this request,
+        ``options`` for the session's own)."""
+        ids = await driver.call_with(
+            call_options or options or CallOptions(),
+            endpoints.create_session,
+            task_name=task_name,
+            language=language,
+        )
+        return cls(driver, ids["session_id"], ids["task_id"] or None, options)
+
+    def with_options(self, **options: Unpack[RequestOptions]) -> AsyncSession:
+        """This session with per-request options for every request it makes (see
+        [RequestOptions][nemovideo.RequestOptions])."""
+        return type(self)(
+            self._driver, self.session_id, self.task_id, self._options.merged(options)
+        )
+
+    @property
+    def with_raw_response(self) -> AsyncSessionWithRawResponse:
+        """The same methods, returning an [APIResponse][nemovideo.APIResponse] (status,
+        headers, request id and the result) instead of the result alone."""
+
+        return AsyncSessionWithRawResponse(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id!r}, task_id={self.task_id!r})"
@@ -53,11 +87,18 @@ class AsyncSession:
     def __reduce__(self) -> tuple[Any, ...]:
         # Its ids and its client's settings (no token unless asked for): unpickled, it
         # uses the one client of that process for those settings.
-        return (_restore, (type(self), self._driver.settings, self.session_id, self.task_id))
+        driver = self._driver
+        return (
+            _restore,
+            (type(self), driver.settings, self.session_id, self.task_id, self._options),
+        )
 
-    async def state(self) -> SessionState:
-        """The session's latest state: the timeline draft, the media, the canvas."""
-        return await self._driver.call(endpoints.state, self.session_id)
+    async def state(self, **options: Unpack[RequestOptions]) -> SessionState:
+        """The session's latest state: the timeline draft, the media, the canvas
+        (``options``: see [RequestOptions][nemovideo.RequestOptions])."""
+        return await self._driver.call_with(
+            self._options.merged(options), endpoints.state, self.session_id
+        )
 
     async def upload(
         self,
@@ -65,6 +106,7 @@ class AsyncSession:
         on_progress: Callable[[int, int], None] | None = None,
         *,
         concurrency: int = 4,
+        **options: Unpack[RequestOptions],
     ) -> list[Upload]:
         """Upload local files, streamed from disk, up to ``concurrency`` at once.
 
@@ -76,28 +118,51 @@ class AsyncSession:
             paths: a file, or several.
             on_progress: called with ``(bytes sent, total bytes)`` of the whole batch.
             concurrency: how many files go up at once (default 4).
+            **options: per-request options of each file's request (see
+                [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` is refused
+                (a multipart body has no JSON to merge it into).
+
+        Raises:
+            ValueError: ``extra_body`` was given (nothing is sent).
         """
+        chosen = self._options.merged(options)
+        if chosen.extra_body:
+            raise ValueError(
+                "upload sends a multipart body, which takes no extra_body; "
+                "use upload_urls or another call with a JSON body for extra fields"
+            )
         plans = uploads.with_progress(uploads.plan_batch(paths), on_progress)
 
         async def one(plan: MultipartPlan) -> list[Upload]:
-            return await self._driver.call(endpoints.upload_files, self.session_id, plan)
+            return await self._driver.call_with(
+                chosen, endpoints.upload_files, self.session_id, plan
+            )
 
         results = await backend.map_bounded(one, plans, concurrency)
         return uploads.combine([plan.parts[0].path for plan in plans], results)
 
-    async def upload_urls(self, urls: list[str]) -> list[Upload]:
-        """Have the service fetch media from ``http(s)`` URLs."""
-        return await self._driver.call(endpoints.upload_urls, self.session_id, urls)
+    async def upload_urls(self, urls: list[str], **options: Unpack[RequestOptions]) -> list[Upload]:
+        """Have the service fetch media from ``http(s)`` URLs (``options``: see
+        [RequestOptions][nemovideo.RequestOptions])."""
+        return await self._driver.call_with(
+            self._options.merged(options), endpoints.upload_urls, self.session_id, urls
+        )
 
-    async def export(self, quality: str = "high", format: str = "mp4") -> AsyncRender:
+    async def export(
+        self, quality: str = "high", format: str = "mp4", **options: Unpack[RequestOptions]
+    ) -> AsyncRender:
         """Start a render of the current timeline and return its handle.
 
         Reads the state first and refuses, sending nothing, when no track has a
         segment yet ([NotReadyError][nemovideo.NotReadyError]). Export costs no credits.
+        ``options`` (see [RequestOptions][nemovideo.RequestOptions]) go to both
+        requests; the render handle keeps this session's options, not these.
         """
         output = {"format": format, "quality": quality}
-        job = await self._driver.call(rendering.export, self.session_id, output)
-        return AsyncRender(self._driver, job)
+        job = await self._driver.call_with(
+            self._options.merged(options), rendering.export, self.session_id, output
+        )
+        return AsyncRender(self._driver, job, self._options)
 
     async def send(
         self,
@@ -105,6 +170,7 @@ class AsyncSession:
         *,
         policy: TurnPolicy | None = None,
         on_still_working: Callable[[float], None] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncTurn:
         """Send ``text`` to the agent, once, and return the running turn.
 
@@ -123,22 +189,27 @@ class AsyncSession:
             policy: limits and recovery schedule of this turn (default: the client's).
             on_still_working: called with the seconds elapsed, every
                 ``policy.still_working_every`` seconds of a long turn.
+            **options: per-request options of the turn's requests: the state reads and
+                the message's POST (see [RequestOptions][nemovideo.RequestOptions]);
+                ``extra_body`` goes into the message's body. A ``timeout`` replaces the policy's
+                ``idle_timeout`` as the stream's read limit too.
 
         Raises:
             TurnInProgressError: another turn on this session is still running
                 (nothing was sent).
         """
         chosen = policy or self._driver.turn_policy
+        given = self._options.merged(options)
         self._driver.turns.claim(self.session_id)
         try:
-            before, response = await self._driver.call(
-                turns.open_flow, self.session_id, text, chosen
+            before, response = await self._driver.call_with(
+                given, turns.open_flow, self.session_id, text, chosen
             )
         except BaseException:
             self._driver.turns.release(self.session_id)
             raise
         machine = turns.TurnMachine(chosen, self._driver.clock(), on_still_working)
-        return AsyncTurn(self._driver, self.session_id, before, response, machine)
+        return AsyncTurn(self._driver, self.session_id, before, response, machine, given)
 
     async def wait_until_settled(
         self,
@@ -147,6 +218,7 @@ class AsyncSession:
         interval: float = 5.0,
         stable_reads: int = 2,
         timeout: float = 180.0,
+        **options: Unpack[PollOptions],
     ) -> list[Change]:
         """Poll the state until the draft stops changing; returns what changed.
 
@@ -159,11 +231,14 @@ class AsyncSession:
             interval: seconds between reads (default 5).
             stable_reads: reads in a row with the same draft that count as settled (default 2).
             timeout: seconds before giving up (default 180).
+            **options: per-request options of each read (see
+                [PollOptions][nemovideo.PollOptions]).
 
         Raises:
             NotSettledError: the draft was still changing after ``timeout`` seconds.
         """
-        return await self._driver.call(
+        return await self._driver.call_with(
+            self._options.merged(options),
             turns.settle_flow,
             self.session_id,
             since=since,
@@ -172,20 +247,42 @@ class AsyncSession:
             timeout=timeout,
         )
 
-    async def browser_url(self) -> str:
-        """A link that opens this project in the web app.
+    async def browser_url(self, **options: Unpack[RequestOptions]) -> str:
+        """A link that opens this project in the web app (``options``: see
+        [RequestOptions][nemovideo.RequestOptions]).
 
         It carries a short-lived claim token, never the bearer token. Treat it as a
         secret all the same: whoever has it can open the project.
         """
-        claim = await self._driver.call(
-            endpoints.claim_token, session_id=self.session_id, task_id=self.task_id
+        claim = await self._driver.call_with(
+            self._options.merged(options),
+            endpoints.claim_token,
+            session_id=self.session_id,
+            task_id=self.task_id,
         )
         return endpoints.browser_url(self._driver.context, claim)
 
 
+class AsyncSessionWithRawResponse:
+    """``session.with_raw_response``: ``state``, ``upload_urls``, ``export``, ``send``
+    (the message's answer) and ``browser_url``, each returning an
+    [APIResponse][nemovideo.APIResponse]. Each [Upload][nemovideo.Upload] of
+    ``upload`` carries its own answer as ``response_info``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.state = backend.raw_method(session.state)
+        self.upload_urls = backend.raw_method(session.upload_urls)
+        self.export = backend.raw_method(session.export)
+        self.send = backend.raw_method(session.send)
+        self.browser_url = backend.raw_method(session.browser_url)
+
+
 def _restore(
-    cls: type[AsyncSession], settings: Settings, session_id: str, task_id: str | None
+    cls: type[AsyncSession],
+    settings: Settings,
+    session_id: str,
+    task_id: str | None,
+    options: CallOptions | None = None,
 ) -> AsyncSession:
     """A session as it was pickled."""
-    return cls(AsyncDriver.shared(settings), session_id, task_id)
+    return cls(AsyncDriver.shared(settings), session_id, task_id, options)

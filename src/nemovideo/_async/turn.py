@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from .._protocol.options import CallOptions
 from .._protocol.turn import TurnMachine
 from ..errors import TurnError
 from ..models.events import AgentEvent
@@ -53,8 +54,10 @@ class AsyncTurn:
         before: SessionState,
         response: httpx.Response,
         machine: TurnMachine,
+        options: CallOptions | None = None,
     ) -> None:
         self._driver = driver
+        self._options = options or CallOptions()
         self.session_id = session_id
         self.state_before = before
         self._response = response
@@ -147,9 +150,8 @@ class AsyncTurn:
         if over:
             await self._driver.close_stream(self._response)  # the permit, before state reads
             try:
-                flow = self._machine.finish(
-                    self._driver.context, self.session_id, self.state_before
-                )
+                context = self._driver.context.with_options(self._options)
+                flow = self._machine.finish(context, self.session_id, self.state_before)
                 self._machine.done(await self._driver.run(flow), None)
             except TurnError as error:
                 self._machine.done(None, error)

@@ -12,11 +12,14 @@ import httpx
 
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
+from ..models.response import ResponseInfo
 from .auth import IssuedToken, TokenState, expiry_from_answer
-from .envelope import EnvelopeKind, connection_error, read_answer
+from .envelope import EnvelopeKind, connection_error, read_answer, response_info, safe_headers
 from .error_table import Endpoint
 from .ops import Flow, GetToken, OpenStream, Send
+from .options import CallOptions
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
+from .responses import record
 from .retry import RetryHook, retry_flow, retry_policy
 
 if TYPE_CHECKING:
@@ -65,29 +68,73 @@ class Call:
         return f"{self.method} {self.path}"
 
 
+@attrs.frozen
+class Answer:
+    """A call's useful data and the answer it was read from."""
+
+    data: dict[str, Any]
+    info: ResponseInfo
+
+
 @attrs.define
 class CallContext:
-    """What every call needs: settings, token state, retry hook, clock."""
+    """What every call needs: settings, token state, retry hook, clock, and the
+    per-request options of the call being made."""
 
     settings: Settings
     tokens: TokenState
     on_retry: RetryHook | None = None
     clock: Callable[[], float] = time.monotonic
+    options: CallOptions = attrs.field(factory=CallOptions)
+
+    def with_options(self, options: CallOptions) -> CallContext:
+        """This context (same token state) for calls made with ``options``."""
+        return self if options == self.options else attrs.evolve(self, options=options)
+
+    @property
+    def max_retries(self) -> int:
+        """The retry budget: the call's ``max_retries``, else the client's."""
+        given = self.options.max_retries
+        return self.settings.max_retries if given is None else given
 
     def spec(self, call: Call, token: str | None) -> RequestSpec:
-        """The request for ``call`` with auth and attribution headers."""
+        """The request for ``call`` with auth and attribution headers and the options.
+
+        ``extra_headers`` come last (they cannot name the protected headers);
+        ``extra_body`` is merged into a JSON object body; a given ``timeout`` replaces
+        the call's own read timeout too (a stream's idle limit).
+
+        Raises:
+            ValueError: ``extra_body`` for a multipart upload.
+        """
+        options = self.options
         headers = dict(self.settings.attribution.headers())
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         headers.update(call.extra_headers)
+        if options.extra_headers:
+            given = {name.lower() for name, _ in options.extra_headers}
+            headers = {k: v for k, v in headers.items() if k.lower() not in given}
+            headers.update(options.extra_headers)
+        body = call.json
+        if options.extra_body:
+            if call.multipart is not None:
+                raise ValueError(
+                    "extra_body cannot go into a multipart upload; send extra fields "
+                    "with a call that has a JSON body"
+                )
+            if isinstance(body, dict):
+                body = {**body, **dict(options.extra_body)}
         return RequestSpec(
             method=call.method,
             url=self.settings.base_url + call.path,
             headers=tuple(headers.items()),
-            json=call.json,
+            json=body,
             multipart=call.multipart,
             label=call.endpoint,
-            read_timeout=call.read_timeout,
+            read_timeout=call.read_timeout if options.timeout is None else None,
+            params=options.extra_query,
+            timeout=options.timeout,
         )
 
     def register_url(self) -> str | None:
@@ -113,9 +160,11 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
     logger.info(
         "%s -> %d attempt=%d %.0fms", call.endpoint, response.status_code, attempt[0], elapsed_ms
     )
+    info = response_info(response)
+    record(info)
     if call.stream:
         return stream_answer(response)
-    return read_answer(response, call.kind, call.name)
+    return Answer(read_answer(response, call.kind, call.name), info)
 
 
 def stream_answer(response: httpx.Response) -> httpx.Response:
@@ -127,6 +176,7 @@ def stream_answer(response: httpx.Response) -> httpx.Response:
     raise InvalidResponseError(
         f"expected an event stream, got {content_type}",
         status_code=response.status_code,
+        headers=safe_headers(response),
     )
 
 
@@ -136,10 +186,10 @@ def is_event_stream(response: httpx.Response) -> bool:
     return 200 <= response.status_code < 300 and content_type.startswith("text/event-stream")
 
 
-def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:
+def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[Any]:
     def policy(sleep: Callable[[float], None]) -> tenacity.Retrying:
         return retry_policy(
-            max_retries=ctx.settings.max_retries,
+            max_retries=ctx.max_retries,
             idempotent=call.idempotent,
             endpoint=call.endpoint,
             on_retry=ctx.on_retry,
@@ -147,14 +197,20 @@ def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[
         )
 
     counter = [0]
-    result: dict[str, Any] = yield from retry_flow(
-        policy, lambda: _attempt(ctx, call, token, counter)
-    )
+    result: Any = yield from retry_flow(policy, lambda: _attempt(ctx, call, token, counter))
     return result
 
 
-def call_flow(ctx: CallContext, call: Call) -> Flow[dict[str, Any]]:
-    """Perform ``call``: get a token, send with retries, map errors.
+def call_flow(ctx: CallContext, call: Call) -> Flow[Any]:
+    """Perform ``call`` (see `answer_flow`); returns its ``data`` (a stream: the open
+    response)."""
+    result = yield from answer_flow(ctx, call)
+    return result.data if isinstance(result, Answer) else result
+
+
+def answer_flow(ctx: CallContext, call: Call) -> Flow[Any]:
+    """Perform ``call``: get a token, send with retries, map errors; returns its
+    `Answer` (a stream: the open response).
 
     On code 1001 with an anonymous token, a new token is fetched with the same
     client id and the call is replayed once; with a caller's token, 1001 is raised.
@@ -190,7 +246,8 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
         name=Endpoint.ANONYMOUS_USER,
         extra_headers=(("X-Client-Id", client_id),),
     )
-    data = yield from _with_retries(ctx, call, None)
+    answer = yield from _with_retries(ctx, call, None)
+    data = answer.data
     token = data.get("token")
     if not isinstance(token, str) or not token.strip():
         raise InvalidResponseError("the anonymous-token answer has no token")

@@ -46,7 +46,7 @@ def target_path(path: PathLike, render_id: str) -> Path:
 
 def _spec_for(ctx: CallContext, url: str, token: str | None) -> RequestSpec:
     """A GET of ``url``; the token and attribution go only to the API's own host."""
-    spec = RequestSpec("GET", url, label="GET download")
+    spec = RequestSpec("GET", url, label="GET download", timeout=ctx.options.timeout)
     if origin(url) != ctx.settings.api_host:
         return spec
     headers = dict(ctx.settings.attribution.headers())

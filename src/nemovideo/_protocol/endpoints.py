@@ -11,10 +11,11 @@ from ..models.credits import Credits
 from ..models.state import SessionState
 from ..models.upload import Upload
 from . import answers
-from .calls import Call, CallContext, call_flow
+from .calls import Call, CallContext, answer_flow, call_flow
 from .error_table import Endpoint
 from .ops import Flow
 from .requests import MultipartPlan
+from .responses import with_info
 from .uploads import url_name
 
 APP_NAME = "nemo_agent"
@@ -80,22 +81,25 @@ def browser_url(ctx: CallContext, claim: str) -> str:
 def credits(ctx: CallContext) -> Flow[Credits]:
     """The credit balance (``GET /api/credits/balance/simple``)."""
     call = Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
-    data = yield from call_flow(ctx, call)
-    return answers.credits(data)
+    answer = yield from answer_flow(ctx, call)
+    return with_info(answers.credits(answer.data), answer.info)
 
 
 def state(ctx: CallContext, session_id: str) -> Flow[SessionState]:
     """The session's latest state (``GET /api/state/nemo_agent/me/{session_id}/latest``)."""
     path = f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest"
-    data = yield from call_flow(ctx, Call("GET", path, idempotent=True, name=Endpoint.STATE))
-    return answers.session_state(data, session_id=session_id)
+    call = Call("GET", path, idempotent=True, name=Endpoint.STATE)
+    answer = yield from answer_flow(ctx, call)
+    return with_info(answers.session_state(answer.data, session_id=session_id), answer.info)
 
 
 def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow[list[Upload]]:
     """Upload with a multipart body (streamed from disk by the driver)."""
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
-    data = yield from call_flow(ctx, Call("POST", path, multipart=plan, name=Endpoint.UPLOAD))
-    return answers.uploads(data, [p.path.name for p in plan.parts])
+    call = Call("POST", path, multipart=plan, name=Endpoint.UPLOAD)
+    answer = yield from answer_flow(ctx, call)
+    found = answers.uploads(answer.data, [p.path.name for p in plan.parts])
+    return [with_info(upload, answer.info) for upload in found]
 
 
 def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list[Upload]]:
@@ -106,8 +110,10 @@ def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list
         raise ValueError("upload_urls needs a non-empty list of http(s) URLs")
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     body = {"urls": list(urls), "source_type": "url"}
-    data = yield from call_flow(ctx, Call("POST", path, json=body, name=Endpoint.UPLOAD))
-    return answers.uploads(data, [url_name(u) for u in urls])
+    call = Call("POST", path, json=body, name=Endpoint.UPLOAD)
+    answer = yield from answer_flow(ctx, call)
+    found = answers.uploads(answer.data, [url_name(u) for u in urls])
+    return [with_info(upload, answer.info) for upload in found]
 
 
 RENDER_PATH = "/api/render/proxy/lambda"

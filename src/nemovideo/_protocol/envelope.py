@@ -15,8 +15,9 @@ from ..errors import (
     InvalidResponseError,
     RateLimitError,
 )
+from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
-from .redact import redact
+from .redact import redact, redact_headers
 
 EnvelopeKind = Literal["code", "render"]
 
@@ -90,6 +91,26 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
     return None
 
 
+def safe_headers(response: httpx.Response) -> httpx.Headers:
+    """The answer's headers, those that may hold a secret masked."""
+    return httpx.Headers(redact_headers(response.headers.multi_items()))
+
+
+def response_info(response: httpx.Response) -> ResponseInfo:
+    """Status, safe headers, request id, method and URL of an answer."""
+    try:
+        method, url = response.request.method, str(response.request.url)
+    except RuntimeError:  # a response made without its request
+        method, url = "", ""
+    return ResponseInfo(
+        status_code=response.status_code,
+        headers=safe_headers(response),
+        request_id=_request_id(response, None),
+        method=method,
+        url=url,
+    )
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Parse a ``Retry-After`` header: seconds or an HTTP date; ``None`` if absent or bad."""
     if not value:
@@ -151,6 +172,7 @@ def _fields(response: httpx.Response, body: Any, code: int | None) -> dict[str, 
         "status_code": response.status_code,
         "request_id": _request_id(response, body),
         "body": redact_json(body),
+        "headers": safe_headers(response),
     }
 
 
@@ -174,6 +196,7 @@ def read_answer(
             status_code=response.status_code,
             request_id=_request_id(response, body),
             body=redact_json(body) if isinstance(body, str | list) else None,
+            headers=safe_headers(response),
         )
     if kind == "render":
         return body
@@ -186,6 +209,7 @@ def read_answer(
             status_code=response.status_code,
             request_id=_request_id(response, body),
             body=redact_json(body),
+            headers=safe_headers(response),
         )
     return data
 

@@ -21,10 +21,11 @@ from ..errors import (
 )
 from ..models.render import RenderStatus
 from . import answers, endpoints
-from .calls import Call, CallContext, call_flow
+from .calls import Call, CallContext, answer_flow
 from .download import download
 from .error_table import Endpoint
 from .ops import Flow, Sleep
+from .responses import with_info
 
 # The wait before each status read: 1 s, growing 1.5x up to 5 s. A render is seen done
 # at most 5 s late (2.5 s on average once the waits reach 5 s); the vendor CLI's 2 s
@@ -73,10 +74,10 @@ class RenderJob:
 def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
     """Submit ``job`` with its current id (``POST /api/render/proxy/lambda``)."""
     body = {"id": job.id, "sessionId": job.session_id, "draft": job.draft, "output": job.output}
-    answer = yield from call_flow(
+    answer = yield from answer_flow(
         ctx, Call("POST", endpoints.RENDER_PATH, json=body, kind="render", name=Endpoint.EXPORT)
     )
-    status = answers.render_status(answer, job.id)
+    status = with_info(answers.render_status(answer.data, job.id), answer.info)
     job.last_status = status
     return status
 
@@ -106,8 +107,8 @@ def status(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:
         kind="render",
         name=Endpoint.RENDER_STATUS,
     )
-    answer = yield from call_flow(ctx, call)
-    reading = answers.render_status(answer, job.id)
+    answer = yield from answer_flow(ctx, call)
+    reading = with_info(answers.render_status(answer.data, job.id), answer.info)
     job.last_status = reading
     return reading
 

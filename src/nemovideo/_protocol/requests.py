@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
 
 _NO_JSON: Any = object()
 CHUNK_SIZE = 1024 * 1024
@@ -69,7 +70,8 @@ class RequestSpec:
     """A request to make: method, absolute URL, headers, and a JSON or multipart body.
 
     ``label`` names the endpoint in logs (never a URL with a secret in it);
-    ``read_timeout`` overrides the read timeout (a stream's idle limit).
+    ``read_timeout`` overrides the read timeout (a stream's idle limit); ``params`` are
+    added to the URL's query; ``timeout`` replaces the client's.
     """
 
     method: str
@@ -79,6 +81,8 @@ class RequestSpec:
     multipart: MultipartPlan | None = None
     label: str = ""
     read_timeout: float | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+    timeout: httpx.Timeout | None = None
 
     @property
     def has_json(self) -> bool:

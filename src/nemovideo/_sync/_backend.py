@@ -8,18 +8,21 @@ async twin is ``nemovideo._async._backend``.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from .._io import iter_multipart
+from .._protocol import responses
 from .._protocol.requests import MultipartPlan
 from .._protocol.timing import Timing
 from .._transport import http_client_options
+from ..models.response import APIResponse
 
 __all__ = [
     "Limiter",
@@ -28,12 +31,14 @@ __all__ = [
     "iter_body",
     "map_bounded",
     "new_http_client",
+    "raw_method",
     "run_blocking",
     "sleeper",
 ]
 
 T = TypeVar("T")
 R = TypeVar("R")
+P = ParamSpec("P")
 
 Lock = threading.Lock
 """A lock for threads."""
@@ -115,3 +120,15 @@ def iter_body(plan: MultipartPlan) -> Iterator[bytes]:
 def entered(manager: AbstractContextManager[T]) -> AbstractContextManager[T]:
     """Hold a blocking context manager (a file lock), here in the calling thread."""
     return manager
+
+
+def raw_method(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
+    """``method``, returning its result with the last answer it read."""
+
+    @functools.wraps(method)
+    def raw(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        with responses.capture() as log:
+            result = method(*args, **kwargs)
+        return responses.raw_response(result, log)
+
+    return raw

@@ -38,6 +38,7 @@ from .._protocol import concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
+from .._protocol.options import CallOptions
 from .._protocol.registry import TurnRegistry
 from .._protocol.retry import RetryHook
 from .._protocol.timing import current_timing
@@ -173,6 +174,16 @@ class Driver:
     ) -> T:
         """Run ``flow(context, *args, **kwargs)`` to its end and return its value."""
         return self.run(flow(self.context, *args, **kwargs))
+
+    def call_with(
+        self,
+        options: CallOptions,
+        flow: Callable[Concatenate[CallContext, P], Flow[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`call` with per-request ``options`` (same token, connections and permits)."""
+        return self.run(flow(self.context.with_options(options), *args, **kwargs))
 
     def run(self, flow: Flow[T]) -> T:
         """Perform the operations of ``flow`` until it returns."""

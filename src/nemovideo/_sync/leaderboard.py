@@ -11,6 +11,7 @@ import attrs
 
 from .._protocol import endpoints, uploads
 from .._protocol.leaderboard import LeaderboardPlan
+from .._protocol.options import CallOptions
 from .._protocol.progress import ProgressTracker
 from ..models.events import TextEvent
 from ..models.leaderboard import Leaderboard
@@ -31,11 +32,16 @@ def run_leaderboard(
     on_progress: Callable[[WorkflowProgress], None] | None,
     on_text: Callable[[str], None] | None,
     poll_interval: float | None = None,
+    options: CallOptions | None = None,
 ) -> Leaderboard:
-    """Credits, session, uploads, the ranking turn, export, wait, download."""
+    """Credits, session, uploads, the ranking turn, export, wait, download (each
+    request with ``options``)."""
+    chosen = options or CallOptions()
+    if chosen.extra_body:
+        raise ValueError("leaderboard uploads multipart bodies, which take no extra_body")
     tracker = ProgressTracker(on_progress)
-    plan.check_credits(driver.call(endpoints.credits))
-    session = Session.create(driver, language="en", task_name="project")
+    plan.check_credits(driver.call_with(chosen, endpoints.credits))
+    session = Session.create(driver, language="en", task_name="project", options=chosen)
     tracker.expect_files({p.name: size for p, size in zip(plan.clips, plan.sizes, strict=True)})
 
     def one(path: Path) -> list[Upload]:

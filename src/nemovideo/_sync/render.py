@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from .._config import Settings
 from .._protocol import download as dl
 from .._protocol import render as rendering
+from .._protocol.options import CallOptions, PollOptions, RequestOptions
 from ..models.render import RenderStatus
+from . import _backend as backend
 from .driver import Driver
 
-__all__ = ["Render"]
+__all__ = ["Render", "RenderWithRawResponse"]
 
 
 class Render:
@@ -25,9 +27,25 @@ class Render:
     Its ``id`` changes if a failed render is resubmitted.
     """
 
-    def __init__(self, driver: Driver, job: rendering.RenderJob) -> None:
+    def __init__(
+        self, driver: Driver, job: rendering.RenderJob, options: CallOptions | None = None
+    ) -> None:
         self._driver = driver
         self._job = job
+        self._options = options or CallOptions()
+
+    def with_options(self, **options: Unpack[RequestOptions]) -> Render:
+        """This render with per-request options for every request it makes (see
+        [RequestOptions][nemovideo.RequestOptions]); both follow the same render.
+        A ``timeout`` here is per request, unlike the ``timeout`` of `wait`."""
+        return type(self)(self._driver, self._job, self._options.merged(options))
+
+    @property
+    def with_raw_response(self) -> RenderWithRawResponse:
+        """The same methods, returning an [APIResponse][nemovideo.APIResponse] (status,
+        headers, request id and the result) instead of the result alone."""
+
+        return RenderWithRawResponse(self)
 
     @property
     def id(self) -> str:
@@ -55,20 +73,24 @@ class Render:
     def __reduce__(self) -> tuple[Any, ...]:
         # Its render (ids, status) and its client's settings (no token unless asked
         # for): unpickled, it uses the one client of that process for those settings.
-        return (_restore, (type(self), self._driver.settings, self._job))
+        return (_restore, (type(self), self._driver.settings, self._job, self._options))
 
     def _repr_html_(self) -> str:
         return self._job.html()
 
-    def status(self) -> RenderStatus:
-        """Read the render's status once."""
-        return self._driver.call(rendering.status, self._job)
+    def status(self, **options: Unpack[RequestOptions]) -> RenderStatus:
+        """Read the render's status once.
+
+        ``options``: see [RequestOptions][nemovideo.RequestOptions].
+        """
+        return self._driver.call_with(self._options.merged(options), rendering.status, self._job)
 
     def wait(
         self,
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: Callable[[RenderStatus], None] | None = None,
+        **options: Unpack[PollOptions],
     ) -> RenderStatus:
         """Poll until the render completes; a failed render is resubmitted once.
 
@@ -76,6 +98,8 @@ class Render:
             timeout: seconds to wait in all (default 600).
             poll_interval: seconds between polls; default 1 s growing 1.5x to 5 s.
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
+            **options: per-request options of each poll (see
+                [PollOptions][nemovideo.PollOptions]).
 
         Raises:
             RenderFailedError: it failed twice, or failed once when re-attached without
@@ -83,7 +107,8 @@ class Render:
                 attached).
             RenderTimeoutError: ``timeout`` passed first; resume later by id.
         """
-        return self._driver.call(
+        return self._driver.call_with(
+            self._options.merged(options),
             rendering.wait,
             self._job,
             timeout=timeout,
@@ -97,6 +122,7 @@ class Render:
         on_progress: Callable[[int, int | None], None] | None = None,
         *,
         timeout: float = 600.0,
+        **options: Unpack[PollOptions],
     ) -> Path:
         """Wait if needed, then download the video to ``path`` (a file, or a folder for
         ``<render id>.mp4``).
@@ -108,11 +134,34 @@ class Render:
             path: the file to write, or an existing folder.
             on_progress: called with ``(bytes written, total bytes or None)``.
             timeout: seconds to wait for the render first, if it is not done (default 600).
+            **options: per-request options (see [PollOptions][nemovideo.PollOptions]);
+                the storage host the video may come from gets none of the extras.
         """
         target = dl.target_path(path, self._job.id)
-        return self._driver.call(rendering.fetch, self._job, target, on_progress, timeout=timeout)
+        return self._driver.call_with(
+            self._options.merged(options),
+            rendering.fetch,
+            self._job,
+            target,
+            on_progress,
+            timeout=timeout,
+        )
 
 
-def _restore(cls: type[Render], settings: Settings, job: rendering.RenderJob) -> Render:
+class RenderWithRawResponse:
+    """``render.with_raw_response``: ``status`` and ``wait`` (the last status read),
+    each returning an [APIResponse][nemovideo.APIResponse]."""
+
+    def __init__(self, render: Render) -> None:
+        self.status = backend.raw_method(render.status)
+        self.wait = backend.raw_method(render.wait)
+
+
+def _restore(
+    cls: type[Render],
+    settings: Settings,
+    job: rendering.RenderJob,
+    options: CallOptions | None = None,
+) -> Render:
     """A render as it was pickled."""
-    return cls(Driver.shared(settings), job)
+    return cls(Driver.shared(settings), job, options)

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from .._protocol.options import CallOptions
 from .._protocol.turn import TurnMachine
 from ..errors import TurnError
 from ..models.events import AgentEvent
@@ -55,8 +56,10 @@ class Turn:
         before: SessionState,
         response: httpx.Response,
         machine: TurnMachine,
+        options: CallOptions | None = None,
     ) -> None:
         self._driver = driver
+        self._options = options or CallOptions()
         self.session_id = session_id
         self.state_before = before
         self._response = response
@@ -149,9 +152,8 @@ class Turn:
         if over:
             self._driver.close_stream(self._response)  # the permit, before state reads
             try:
-                flow = self._machine.finish(
-                    self._driver.context, self.session_id, self.state_before
-                )
+                context = self._driver.context.with_options(self._options)
+                flow = self._machine.finish(context, self.session_id, self.state_before)
                 self._machine.done(self._driver.run(flow), None)
             except TurnError as error:
                 self._machine.done(None, error)

@@ -47,7 +47,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-OMITTED = frozenset({"raw", "raw_ranking"})
+OMITTED = frozenset({"raw", "raw_ranking", "response_info"})
 """Fields of the service's JSON, left out of the model form."""
 
 RENAMES: dict[str, dict[str, str]] = {

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from ._converter import Model
+from .response import ResponseInfo
 
 
 @attrs.frozen
@@ -20,9 +21,12 @@ class Credits(Model):
         frozen: credits held by work still running.
         total: ``available + frozen``.
         raw: the JSON the service sent (empty when made by `from_dict`).
+        response_info: the HTTP answer it was read from (status, headers, request
+            id); ``None`` when made by `from_dict`. Not compared, not in `to_dict`.
     """
 
     available: int | float
     frozen: int | float = 0
     total: int | float = 0
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    response_info: ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ._converter import Model
+from .response import ResponseInfo
 
 
 class RenderState(enum.Enum):
@@ -47,6 +48,8 @@ class RenderStatus(Model):
         duration: seconds of output video, when given.
         size: bytes of the output file, when given.
         raw: the JSON the service sent (empty when made by `from_dict`).
+        response_info: the HTTP answer it was read from (status, headers, request
+            id); ``None`` when made by `from_dict`. Not compared, not in `to_dict`.
     """
 
     id: str
@@ -60,6 +63,7 @@ class RenderStatus(Model):
     duration: float | None = None
     size: int | None = None
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    response_info: ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def is_completed(self) -> bool:

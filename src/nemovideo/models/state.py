@@ -8,6 +8,7 @@ import attrs
 
 from ._converter import Model
 from .draft import Draft
+from .response import ResponseInfo
 
 
 @attrs.frozen
@@ -26,6 +27,8 @@ class SessionState(Model):
         generated_media: media the agent generated.
         video_analyses: per-clip analyses, when the agent made some.
         raw: the whole ``data`` object as sent (empty when made by `from_dict`).
+        response_info: the HTTP answer it was read from (status, headers, request
+            id); ``None`` when made by `from_dict`. Not compared, not in `to_dict`.
     """
 
     session_id: str
@@ -37,6 +40,7 @@ class SessionState(Model):
     generated_media: list[Any] = attrs.field(factory=list)
     video_analyses: list[Any] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    response_info: ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def draft_dict(self) -> dict[str, Any] | None:

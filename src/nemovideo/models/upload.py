@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from ._converter import Model
+from .response import ResponseInfo
 
 
 @attrs.frozen
@@ -26,6 +27,8 @@ class Upload(Model):
         hash: the service's content hash.
         size: bytes, when the service says.
         raw: the JSON the service sent (empty when made by `from_dict`).
+        response_info: the HTTP answer it was read from (status, headers, request
+            id); ``None`` when made by `from_dict`. Not compared, not in `to_dict`.
     """
 
     filename: str
@@ -38,3 +41,4 @@ class Upload(Model):
     hash: str | None = None
     size: int | None = None
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    response_info: ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
