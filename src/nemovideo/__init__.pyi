@@ -13,6 +13,7 @@ from ._config import Settings as Settings
 from ._logging import RedactingFilter as RedactingFilter
 from ._protocol.retry import RetryEvent as RetryEvent
 from ._protocol.turn_policy import TurnPolicy as TurnPolicy
+from ._secret import Secret as Secret
 from ._sync.client import NemoVideo as NemoVideo
 from ._sync.render import Render as Render
 from ._sync.session import Session as Session

@@ -11,6 +11,7 @@ import attrs
 import httpx
 
 from .._config import Settings
+from .._secret import Secret
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from .auth import IssuedToken, TokenState, expiry_from_answer
 from .envelope import EnvelopeKind, connection_error, read_answer
@@ -74,11 +75,9 @@ class CallContext:
     on_retry: RetryHook | None = None
     clock: Callable[[], float] = time.monotonic
 
-    def spec(self, call: Call, token: str | None) -> RequestSpec:
+    def spec(self, call: Call, token: Secret | None) -> RequestSpec:
         """The request for ``call`` with auth and attribution headers."""
         headers = dict(self.settings.attribution.headers())
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
         headers.update(call.extra_headers)
         return RequestSpec(
             method=call.method,
@@ -88,6 +87,7 @@ class CallContext:
             multipart=call.multipart,
             label=call.endpoint,
             read_timeout=call.read_timeout,
+            bearer=token,
         )
 
     def register_url(self) -> str | None:
@@ -97,7 +97,7 @@ class CallContext:
         return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
 
 
-def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]) -> Flow[Any]:
+def _attempt(ctx: CallContext, call: Call, token: Secret | None, attempt: list[int]) -> Flow[Any]:
     attempt[0] += 1
     started = ctx.clock()
     try:
@@ -136,7 +136,7 @@ def is_event_stream(response: httpx.Response) -> bool:
     return 200 <= response.status_code < 300 and content_type.startswith("text/event-stream")
 
 
-def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[dict[str, Any]]:
+def _with_retries(ctx: CallContext, call: Call, token: Secret | None) -> Flow[dict[str, Any]]:
     def policy(sleep: Callable[[float], None]) -> tenacity.Retrying:
         return retry_policy(
             max_retries=ctx.settings.max_retries,
@@ -191,13 +191,12 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
         extra_headers=(("X-Client-Id", client_id),),
     )
     data = yield from _with_retries(ctx, call, None)
-    token = data.get("token")
-    if not isinstance(token, str) or not token.strip():
+    if not isinstance(data.get("token"), str) or not data["token"].strip():
         raise InvalidResponseError("the anonymous-token answer has no token")
     user_id = data.get("user_id")
     logger.info("got an anonymous token")
     return IssuedToken(
-        token,
+        Secret(data.pop("token")),  # out of the answer and into a Secret at once
         expiry_from_answer(data.get("expires_at")),
         user_id if isinstance(user_id, str) else None,
     )
