@@ -8,6 +8,7 @@ import copy
 import json
 import logging
 import pickle
+import traceback
 from pathlib import Path
 
 import httpx
@@ -160,3 +161,16 @@ def test_a_secret_in_a_log_argument_is_masked(caplog: pytest.LogCaptureFixture) 
     caplog.set_level(logging.DEBUG, logger="nemovideo")
     logging.getLogger("nemovideo").debug("token %s, %r", Secret(TOKEN), Secret(TOKEN))
     assert caplog.records[-1].getMessage() == "token nmv_usr_***, Secret('nmv_usr_***')"
+
+
+def test_a_failure_while_reading_settings_shows_no_token_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEMO_TOKEN", TOKEN)
+    with pytest.raises(ValueError, match="plain http") as caught:
+        NemoVideo(base_url="http://api.example")
+    shown = "".join(
+        traceback.TracebackException.from_exception(caught.value, capture_locals=True).format()
+    )
+    assert "environment" in shown
+    assert "SECRET" not in shown

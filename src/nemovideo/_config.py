@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -107,7 +107,7 @@ class Settings:
         """These settings where they are used: a token not sent along is looked for in
         this process's ``NEMO_TOKEN`` (or the saved tokens), and the config folder is
         this machine's."""
-        env = os.environ if env is None else env
+        env = Environment(os.environ if env is None else env)
         changes: dict[str, Any] = {"config_dir": config_folder_path(env)}
         if self.token is None and env.get("NEMO_TOKEN"):
             if not _usable_token(env["NEMO_TOKEN"]):
@@ -146,6 +146,26 @@ class Settings:
     def api_host(self) -> str:
         """``host[:port]`` of the API: the only place the bearer token is ever sent."""
         return origin(self.base_url)
+
+
+class Environment(Mapping[str, str]):
+    """The environment variables settings are read from, behind a ``repr`` that shows
+    none of them (``NEMO_TOKEN`` is one), so a traceback's locals do not either."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self._variables = variables
+
+    def __getitem__(self, name: str) -> str:
+        return self._variables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._variables)
+
+    def __len__(self) -> int:
+        return len(self._variables)
+
+    def __repr__(self) -> str:
+        return f"<environment: {len(self._variables)} variables>"
 
 
 def origin(url: str) -> str:
@@ -212,7 +232,7 @@ def resolve_settings(
     """Merge arguments, environment and defaults into ``Settings`` (with no argument:
     what a client made with none would use)."""
     token = optional_secret(token)  # from here on, never a plain str in a frame's locals
-    env = os.environ if env is None else env
+    env = Environment(os.environ if env is None else env)
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")
     if client_id is not None and not CLIENT_ID_PATTERN.match(client_id):

@@ -222,6 +222,8 @@ class NemoVideo:
         return self._driver.token_status()
 
     def __repr__(self) -> str:
+        if "_driver" not in vars(self):  # its __init__ failed (a traceback shows it)
+            return f"{type(self).__name__}(not set up)"
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def close(self) -> None:
