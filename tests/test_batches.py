@@ -145,7 +145,7 @@ def test_leaderboards_on_a_process_pool(
         settings = client.worker_settings() if method == "spawn" else None
         assert client.settings.token is not None
         if settings is not None:
-            assert client.settings.token.encode() not in pickle.dumps(settings)
+            assert client.settings.token.get_secret_value().encode() not in pickle.dumps(settings)
     bad = LeaderboardJob([tmp_path / "missing.mp4"], output=str(tmp_path / "x.mp4"), name="bad")
     jobs = batch_of(clips, tmp_path, bad)
     seen: list[JobResult] = []

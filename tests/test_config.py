@@ -15,6 +15,7 @@ from nemovideo._config import (
     resolve_settings,
 )
 from nemovideo._credentials import ConfigFolder
+from nemovideo._secret import Secret
 from nemovideo._version import __version__
 
 
@@ -57,7 +58,7 @@ def test_environment_beats_defaults_and_arguments_beat_environment() -> None:
         "SKILL_SOURCE": "cursor",
     }
     from_env = _resolve(env)
-    assert from_env.token == "nmv_usr_fromenv"  # type: ignore[attr-defined]
+    assert from_env.token == Secret("nmv_usr_fromenv")  # type: ignore[attr-defined]
     assert from_env.base_url == "https://env.example"  # type: ignore[attr-defined]
     assert from_env.web_url == "https://web.env.example"  # type: ignore[attr-defined]
     assert from_env.client_id == "env-client"  # type: ignore[attr-defined]
@@ -71,7 +72,7 @@ def test_environment_beats_defaults_and_arguments_beat_environment() -> None:
         skill_version="9.9",
         skill_platform="vscode",
     )
-    assert from_args.token == "nmv_usr_arg"  # type: ignore[attr-defined]
+    assert from_args.token == Secret("nmv_usr_arg")  # type: ignore[attr-defined]
     assert from_args.base_url == "https://arg.example"  # type: ignore[attr-defined]
     assert from_args.client_id == "arg-client"  # type: ignore[attr-defined]
     assert from_args.attribution.headers() == {  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import attrs
 import httpx
 import pytest
 
-from nemovideo import errors
+from nemovideo import Secret, errors
 from nemovideo.models.changes import Change
 from nemovideo.models.render import RenderState, RenderStatus
 from nemovideo.models.reply import Reply
@@ -135,6 +135,6 @@ def test_settings_travel_without_the_token_unless_asked(monkeypatch: pytest.Monk
     assert arrived.timeout is not None
     assert arrived.timeout.read == 12
     monkeypatch.setenv("NEMO_TOKEN", "nmv_usr_the_workers_own_token")
-    assert pickle.loads(shipped).token == "nmv_usr_the_workers_own_token"
+    assert pickle.loads(shipped).token == Secret("nmv_usr_the_workers_own_token")
     shared = pickle.loads(pickle.dumps(attrs.evolve(settings, token_in_pickles=True)))
-    assert (shared.token, shared.token_origin) == (secret, "argument")
+    assert (shared.token, shared.token_origin) == (Secret(secret), "argument")

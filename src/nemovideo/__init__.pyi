@@ -18,6 +18,7 @@ from ._protocol.options import PollOptions as PollOptions
 from ._protocol.options import RequestOptions as RequestOptions
 from ._protocol.retry import RetryEvent as RetryEvent
 from ._protocol.turn_policy import TurnPolicy as TurnPolicy
+from ._secret import Secret as Secret
 from ._sync.client import NemoVideo as NemoVideo
 from ._sync.client import NemoVideoWithRawResponse as NemoVideoWithRawResponse
 from ._sync.render import Render as Render

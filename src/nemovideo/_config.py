@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 import httpx
 
+from ._secret import Secret, optional_secret
 from ._version import __version__
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
@@ -60,7 +61,9 @@ class Settings:
     then defaults. Its ``repr`` never shows the token.
 
     Attributes:
-        token: the bearer token given, or ``None`` for an anonymous one.
+        token: the bearer token given, as a [Secret][nemovideo.Secret] (shown masked;
+            ``settings.token.get_secret_value()`` gives the text), or ``None`` for an
+            anonymous one. A ``str`` given here is kept as a `Secret`.
         base_url: the API base URL.
         web_url: the web app's URL, for browser links.
         client_id: the ``X-Client-Id`` given, or ``None`` until the client-id file is read.
@@ -77,7 +80,7 @@ class Settings:
             `client.worker_settings(include_token=True)`.
     """
 
-    token: str | None
+    token: Secret | None = attrs.field(converter=optional_secret)
     base_url: str
     web_url: str
     client_id: str | None
@@ -94,21 +97,22 @@ class Settings:
         # machine's own, so it is not sent either.
         fields = {a.name: getattr(self, a.name) for a in attrs.fields(Settings)}
         del fields["config_dir"]
-        if not self.token_in_pickles:
+        if not self.token_in_pickles or self.token is None:
             fields["token"] = fields["token_origin"] = None
+        else:  # asked for: the one place a token is pickled, as its text
+            fields["token"] = self.token.get_secret_value()
         return (_unpickle_settings, (fields,))
 
     def for_this_process(self, env: Mapping[str, str] | None = None) -> Settings:
         """These settings where they are used: a token not sent along is looked for in
         this process's ``NEMO_TOKEN`` (or the saved tokens), and the config folder is
         this machine's."""
-        env = os.environ if env is None else env
+        env = Environment(os.environ if env is None else env)
         changes: dict[str, Any] = {"config_dir": config_folder_path(env)}
         if self.token is None and env.get("NEMO_TOKEN"):
-            token = env["NEMO_TOKEN"]
-            if not _usable_token(token):
+            if not _usable_token(env["NEMO_TOKEN"]):
                 raise ValueError("NEMO_TOKEN must be printable ASCII without spaces")
-            changes["token"] = token
+            changes["token"] = Secret(env["NEMO_TOKEN"])
             changes["token_origin"] = "environment"  # noqa: S105 - a place, not a secret
         return attrs.evolve(self, **changes)
 
@@ -142,6 +146,26 @@ class Settings:
     def api_host(self) -> str:
         """``host[:port]`` of the API: the only place the bearer token is ever sent."""
         return origin(self.base_url)
+
+
+class Environment(Mapping[str, str]):
+    """The environment variables settings are read from, behind a ``repr`` that shows
+    none of them (``NEMO_TOKEN`` is one), so a traceback's locals do not either."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self._variables = variables
+
+    def __getitem__(self, name: str) -> str:
+        return self._variables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._variables)
+
+    def __len__(self) -> int:
+        return len(self._variables)
+
+    def __repr__(self) -> str:
+        return f"<environment: {len(self._variables)} variables>"
 
 
 def origin(url: str) -> str:
@@ -192,7 +216,7 @@ def detect_platform(env: Mapping[str, str], install_path: str | None = None) -> 
 
 def resolve_settings(
     *,
-    token: str | None = None,
+    token: str | Secret | None = None,
     base_url: str | None = None,
     web_url: str | None = None,
     client_id: str | None = None,
@@ -207,7 +231,8 @@ def resolve_settings(
 ) -> Settings:
     """Merge arguments, environment and defaults into ``Settings`` (with no argument:
     what a client made with none would use)."""
-    env = os.environ if env is None else env
+    token = optional_secret(token)  # from here on, never a plain str in a frame's locals
+    env = Environment(os.environ if env is None else env)
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")
     if client_id is not None and not CLIENT_ID_PATTERN.match(client_id):
@@ -215,9 +240,9 @@ def resolve_settings(
     env_client_id = env.get("NEMO_CLIENT_ID") or None
     if env_client_id is not None and not CLIENT_ID_PATTERN.match(env_client_id):
         raise ValueError("NEMO_CLIENT_ID must be 1-64 letters, digits or . _ : -")
-    env_token = env.get("NEMO_TOKEN") or None
+    env_token = optional_secret(env.get("NEMO_TOKEN") or None)
     the_token = token if token is not None else env_token
-    if the_token is not None and not _usable_token(the_token):
+    if the_token is not None and not _usable_token(the_token.get_secret_value()):
         raise ValueError("token must be a non-empty string of printable ASCII without spaces")
     origin_of_token: Literal["argument", "environment"] | None = (
         "argument" if token is not None else "environment" if env_token is not None else None

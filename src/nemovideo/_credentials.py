@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._config import CLIENT_ID_PATTERN
 from ._protocol.auth import IssuedToken
+from ._secret import Secret
 from .errors import ConfigurationError
 from .models._fields import opt_float
 
@@ -63,6 +64,20 @@ def _write_private(path: Path, text: str) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _hide_token(entry: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object read from the tokens file, its ``token`` kept as a `Secret`."""
+    if isinstance(entry.get("token"), str):
+        entry["token"] = Secret(entry["token"])
+    return entry
+
+
+def _reveal(value: Any) -> str:
+    """JSON for what ``json`` cannot write itself: a `Secret` as its text."""
+    if isinstance(value, Secret):
+        return value.get_secret_value()
+    raise TypeError(f"cannot save {type(value).__name__}")
 
 
 class ConfigFolder:
@@ -160,28 +175,31 @@ class SavedTokens:
         self.path = path
 
     def _load(self) -> dict[str, Any]:
+        """The saved entries, each token already a `Secret` (the file's text is never
+        kept in a variable)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = json.loads(self.path.read_bytes(), object_hook=_hide_token)
         except FileNotFoundError:
             return {}
         except OSError as exc:
             raise _problem("read", self.path, exc) from None
-        try:
-            data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             logger.warning("ignoring %s: not a JSON object", self.path)
             return {}
         return data if isinstance(data, dict) else {}
 
     def _store(self, data: dict[str, Any]) -> None:
+        """Write the entries; the one place their tokens are revealed, as they are written."""
         try:
-            _write_private(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+            _write_private(
+                self.path, json.dumps(data, indent=1, sort_keys=True, default=_reveal) + "\n"
+            )
         except OSError as exc:
             raise _problem("write", self.path, exc) from None
 
     @staticmethod
     def _token(entry: Any) -> IssuedToken | None:
-        if not isinstance(entry, dict) or not isinstance(entry.get("token"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("token"), Secret):
             return None
         expires = entry.get("expires_at")
         user_id = entry.get("user_id")

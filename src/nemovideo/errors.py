@@ -6,12 +6,20 @@ Errors that come from an answer of the service derive from
 ``status_code``, the ``message``, the ``request_id`` when known, and the raw ``body``.
 Which class an answer maps to is decided by one table, by the body's code first, then
 the HTTP status and the endpoint, never by message text: see the errors guide.
+
+No error carries a token: messages, bodies, request ids and the agent's error details
+are redacted when the error is made (``nmv_...``, ``clm_...`` and bearer values are
+masked), whoever makes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._secret import redact, redact_json
 
 if TYPE_CHECKING:
     from .models.changes import Change
@@ -59,8 +67,12 @@ class NemoVideoError(Exception):
     """Base class of every error raised by nemovideo.
 
     Every error pickles and deep-copies with its attributes, so one raised in a process
-    pool, Dask or Ray worker arrives whole in the caller (not as a broken pool).
+    pool, Dask or Ray worker arrives whole in the caller (not as a broken pool). Its
+    message never shows a token (token-like text is masked).
     """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # BaseException would call ``cls(*args)`` on the way back, which the keyword-only
@@ -76,6 +88,14 @@ def _rebuild(cls: type[NemoVideoError], args: tuple[Any, ...], state: dict[str, 
     return error
 
 
+def _redacted_status(status: RenderStatus | None) -> RenderStatus | None:
+    """``status`` with token-like text in its ``error`` and ``raw`` masked."""
+    if status is None:
+        return status
+    error = redact(status.error) if status.error is not None else None
+    return attrs.evolve(status, error=error, raw=redact_json(status.raw))
+
+
 class APIError(NemoVideoError):
     """The service answered with an error.
 
@@ -85,7 +105,8 @@ class APIError(NemoVideoError):
         status_code: the HTTP status of the answer, or ``None`` for errors raised
             before an answer arrived.
         request_id: the server's request id (``X-Request-Id`` or the body), if any.
-        body: the raw body: the decoded JSON when it was JSON, else the text.
+        body: the raw body: the decoded JSON when it was JSON, else the text, with
+            token-like values masked.
         headers: the answer's headers (case-insensitive; values that may be secrets,
             such as ``Set-Cookie``, masked as ``***``); empty for errors raised before
             an answer arrived.
@@ -101,12 +122,13 @@ class APIError(NemoVideoError):
         body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.code = code
         self.status_code = status_code
-        self.request_id = request_id
-        self.body = body
+        self.request_id = redact(request_id) if request_id is not None else None
+        self.body = redact_json(body)
         self.headers: Mapping[str, str] = headers if headers is not None else {}
 
     def __str__(self) -> str:
@@ -240,6 +262,7 @@ class APIConnectionError(NemoVideoError):
     """
 
     def __init__(self, message: str, *, sent: bool = True) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.sent = sent
@@ -278,7 +301,7 @@ class RenderFailedError(NemoVideoError):
     def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
         super().__init__(message)
         self.render_id = render_id
-        self.status = status
+        self.status = _redacted_status(status)
 
 
 class RenderTimeoutError(NemoVideoError):
@@ -296,7 +319,7 @@ class RenderTimeoutError(NemoVideoError):
     def __init__(self, message: str, *, render_id: str, status: RenderStatus | None = None) -> None:
         super().__init__(message)
         self.render_id = render_id
-        self.status = status
+        self.status = _redacted_status(status)
 
 
 class UploadError(NemoVideoError):
@@ -353,8 +376,8 @@ class AgentError(TurnError):
         self, message: str, *, error: str, details: Any = None, reply: Reply | None = None
     ) -> None:
         super().__init__(message, reply=reply)
-        self.error = error
-        self.details = details
+        self.error = redact(error)
+        self.details = redact_json(details)
 
 
 class TurnTimeoutError(TurnError):

@@ -19,6 +19,7 @@ from .._logging import configure_from_env
 from .._protocol.options import CallOptions, RequestOptions
 from .._protocol.retry import RetryEvent
 from .._protocol.turn_policy import TurnPolicy
+from .._secret import Secret, optional_secret
 from . import _backend as backend
 from .driver import AsyncDriver
 
@@ -42,8 +43,10 @@ class AsyncNemoVideo:
     token fetched on first need.
 
     Args:
-        token: bearer token (``nmv_usr_...``); default ``NEMO_TOKEN``, else an
-            anonymous token (100 credits, 7 days) is fetched on first need.
+        token: bearer token (``nmv_usr_...``, a ``str`` or a
+            [Secret][nemovideo.Secret]); default ``NEMO_TOKEN``, else an anonymous
+            token (100 credits, 7 days) is fetched on first need. It is kept as a
+            `Secret` and sent only to the API host.
         base_url: API base URL; default ``NEMO_API_URL``, else
             ``https://mega-api-prod.nemovideo.ai``.
         web_url: web app URL for browser links; default ``NEMO_WEB_URL``, else
@@ -89,7 +92,7 @@ class AsyncNemoVideo:
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: str | Secret | None = None,
         base_url: str | None = None,
         web_url: str | None = None,
         client_id: str | None = None,
@@ -106,6 +109,7 @@ class AsyncNemoVideo:
         max_concurrency: int | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
+        token = optional_secret(token)  # never a plain str in this frame's locals
         configure_from_env()
         settings = resolve_settings(
             token=token,
@@ -235,7 +239,9 @@ class AsyncNemoVideo:
     def settings(self) -> Settings:
         """The resolved settings: ``base_url``, ``web_url``, ``client_id``, ``attribution``
         (the ``X-Skill-*`` headers, as ``attribution.headers()``), ``max_retries`` and
-        ``timeout``. Its ``repr`` never shows the token."""
+        ``timeout``; ``token`` is a [Secret][nemovideo.Secret] (its ``repr`` and ``str``
+        are masked; ``settings.token.get_secret_value()`` gives the text). Its ``repr``
+        never shows the token."""
         return self._driver.settings
 
     @property
@@ -264,6 +270,8 @@ class AsyncNemoVideo:
         return await self._driver.token_status()
 
     def __repr__(self) -> str:
+        if "_driver" not in vars(self):  # its __init__ failed (a traceback shows it)
+            return f"{type(self).__name__}(not set up)"
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     async def aclose(self) -> None:

@@ -41,6 +41,7 @@ from .._protocol.registry import TurnRegistry
 from .._protocol.retry import RetryHook
 from .._protocol.timing import current_timing
 from .._protocol.turn_policy import TurnPolicy
+from .._secret import Secret
 from .._transport import request_options
 from ..errors import AuthenticationError
 from ..models.token import TokenStatus
@@ -267,9 +268,14 @@ class AsyncDriver:
 
     def _request(self, op: Send | OpenStream | Download, body: Any) -> httpx.Request:
         options = request_options(op.spec, body, self.context.settings.timeout)
-        return self._http.build_request(**options)
+        request = self._http.build_request(**options)
+        if op.spec.bearer is not None:
+            # The one place the token is read: straight into the header (httpx masks
+            # it in the repr of requests and headers), never into a local variable.
+            request.headers["Authorization"] = f"Bearer {op.spec.bearer.get_secret_value()}"
+        return request
 
-    async def _token(self, stale: str | None) -> str:
+    async def _token(self, stale: Secret | None) -> Secret:
         tokens = self.context.tokens
         known = tokens.usable(stale)
         if known is not None:  # the common case needs no lock

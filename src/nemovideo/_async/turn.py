@@ -147,6 +147,7 @@ class AsyncTurn:
         except BaseException:
             await self.aclose()
             raise
+        del read  # the stream's bytes may echo a token: not kept in this frame's locals
         if over:
             await self._driver.close_stream(self._response)  # the permit, before state reads
             try:

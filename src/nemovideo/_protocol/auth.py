@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+from .._secret import Secret, as_secret
 from ..errors import AuthenticationError
 from ..models.token import TokenStatus
 
@@ -62,26 +63,28 @@ class TokenSource(enum.Enum):
 
 @attrs.frozen(repr=False)
 class IssuedToken:
-    """A token as kept between processes: the value, when it expires (seconds since the
-    epoch, ``None`` when unknown) and the anonymous user it belongs to. Its ``repr``
-    never shows the token."""
+    """A token as kept between processes: the value (a `Secret`; a ``str`` given is
+    kept as one), when it expires (seconds since the epoch, ``None`` when unknown) and
+    the anonymous user it belongs to. Its ``repr`` never shows the token."""
 
-    token: str
+    token: Secret = attrs.field(converter=as_secret)
     expires_at: float | None = None
     user_id: str | None = None
 
     def __repr__(self) -> str:
         return f"IssuedToken({mask(self.token)}, expires_at={self.expires_at!r})"
 
-    def usable(self, now: float, stale: str | None = None) -> bool:
+    def usable(self, now: float, stale: Secret | None = None) -> bool:
         """Not the token that just failed, and not within `EXPIRY_MARGIN` of its expiry."""
         if self.token == stale:
             return False
         return self.expires_at is None or self.expires_at - EXPIRY_MARGIN > now
 
 
-def mask(token: str) -> str:
+def mask(token: Secret | str) -> str:
     """A token shown safely: its prefix and last four characters (``nmv_usr_...x9Zq``)."""
+    if isinstance(token, Secret):
+        token = token.get_secret_value()
     prefix = next((p for p in ("nmv_usr_", "nmv_", "clm_") if token.startswith(p)), "")
     tail = token[len(prefix) :][-4:] if len(token) - len(prefix) >= 12 else ""
     return f"{prefix}...{tail}"
@@ -109,7 +112,7 @@ class TokenState:
     Its ``repr`` never shows the token.
     """
 
-    token: str | None = None
+    token: Secret | None = None
     source: TokenSource | None = None
     user_id: str | None = None
     expires_at: float | None = None
@@ -117,7 +120,7 @@ class TokenState:
     _guard: threading.Lock = attrs.field(factory=threading.Lock, alias="_guard")
 
     @classmethod
-    def given(cls, token: str | None, origin: str | None) -> TokenState:
+    def given(cls, token: Secret | None, origin: str | None) -> TokenState:
         """The state of a client made with ``token`` from ``origin`` (``"argument"`` or
         ``"environment"``), or with none."""
         sources = {"argument": TokenSource.ARGUMENT, "environment": TokenSource.ENVIRONMENT}
@@ -131,7 +134,7 @@ class TokenState:
         """In a child process: a new guard (another thread may have held the old one)."""
         self._guard = threading.Lock()
 
-    def usable(self, stale: str | None) -> str | None:
+    def usable(self, stale: Secret | None) -> Secret | None:
         """The current token unless there is none or it is the one that just failed."""
         with self._guard:
             if self.token is not None and self.token != stale:
@@ -161,7 +164,7 @@ class TokenState:
                 renewable=self.source.renewable,
             )
 
-    def adopt(self, issued: IssuedToken, source: TokenSource) -> str:
+    def adopt(self, issued: IssuedToken, source: TokenSource) -> Secret:
         """Use ``issued`` from now on; returns its value."""
         with self._guard:
             self.token, self.source = issued.token, source
@@ -175,7 +178,7 @@ def choose_saved(
     user: IssuedToken | None,
     anonymous: IssuedToken | None,
     *,
-    stale: str | None,
+    stale: Secret | None,
     now: float,
 ) -> tuple[IssuedToken, TokenSource] | None:
     """Which saved token a client with no usable token takes, or ``None`` to ask the

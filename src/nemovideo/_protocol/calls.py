@@ -11,6 +11,7 @@ import attrs
 import httpx
 
 from .._config import Settings
+from .._secret import Secret
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from ..models.response import ResponseInfo
 from .auth import IssuedToken, TokenState, expiry_from_answer
@@ -97,7 +98,7 @@ class CallContext:
         given = self.options.max_retries
         return self.settings.max_retries if given is None else given
 
-    def spec(self, call: Call, token: str | None) -> RequestSpec:
+    def spec(self, call: Call, token: Secret | None) -> RequestSpec:
         """The request for ``call`` with auth and attribution headers and the options.
 
         ``extra_headers`` come last (they cannot name the protected headers);
@@ -109,8 +110,6 @@ class CallContext:
         """
         options = self.options
         headers = dict(self.settings.attribution.headers())
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
         headers.update(call.extra_headers)
         if options.extra_headers:
             given = {name.lower() for name, _ in options.extra_headers}
@@ -135,6 +134,7 @@ class CallContext:
             read_timeout=call.read_timeout if options.timeout is None else None,
             params=options.extra_query,
             timeout=options.timeout,
+            bearer=token,
         )
 
     def register_url(self) -> str | None:
@@ -144,7 +144,7 @@ class CallContext:
         return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
 
 
-def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]) -> Flow[Any]:
+def _attempt(ctx: CallContext, call: Call, token: Secret | None, attempt: list[int]) -> Flow[Any]:
     attempt[0] += 1
     started = ctx.clock()
     try:
@@ -186,7 +186,7 @@ def is_event_stream(response: httpx.Response) -> bool:
     return 200 <= response.status_code < 300 and content_type.startswith("text/event-stream")
 
 
-def _with_retries(ctx: CallContext, call: Call, token: str | None) -> Flow[Any]:
+def _with_retries(ctx: CallContext, call: Call, token: Secret | None) -> Flow[Any]:
     def policy(sleep: Callable[[float], None]) -> tenacity.Retrying:
         return retry_policy(
             max_retries=ctx.max_retries,
@@ -254,7 +254,7 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
     user_id = data.get("user_id")
     logger.info("got an anonymous token")
     return IssuedToken(
-        token,
+        Secret(data.pop("token")),  # out of the answer and into a Secret at once
         expiry_from_answer(data.get("expires_at")),
         user_id if isinstance(user_id, str) else None,
     )

@@ -17,6 +17,7 @@ import attrs
 import httpx
 
 from .._config import origin
+from .._secret import Secret
 from ..errors import DownloadError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
@@ -44,15 +45,13 @@ def target_path(path: PathLike, render_id: str) -> Path:
     return target
 
 
-def _spec_for(ctx: CallContext, url: str, token: str | None) -> RequestSpec:
+def _spec_for(ctx: CallContext, url: str, token: Secret | None) -> RequestSpec:
     """A GET of ``url``; the token and attribution go only to the API's own host."""
     spec = RequestSpec("GET", url, label="GET download", timeout=ctx.options.timeout)
     if origin(url) != ctx.settings.api_host:
         return spec
-    headers = dict(ctx.settings.attribution.headers())
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    return attrs.evolve(spec, headers=tuple(headers.items()))
+    headers = tuple(ctx.settings.attribution.headers().items())
+    return attrs.evolve(spec, headers=headers, bearer=token)
 
 
 def download(

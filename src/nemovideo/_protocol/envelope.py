@@ -34,17 +34,6 @@ def decode_body(content: bytes) -> Any:
         return content.decode("utf-8", errors="replace")
 
 
-def redact_json(value: Any) -> Any:
-    """A copy of a JSON value with every string passed through ``redact``."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [redact_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: redact_json(v) for k, v in value.items()}
-    return value
-
-
 def _message(body: Any, fallback: str) -> str:
     if isinstance(body, dict):
         for key in ("message", "msg", "error", "detail", "error_message", "errorMessage"):
@@ -82,12 +71,12 @@ def _validation_problems(detail: Any) -> str:
 def _request_id(response: httpx.Response, body: Any) -> str | None:
     for header in ("x-request-id", "x-trace-id", "x-amzn-requestid"):
         if header in response.headers:
-            return response.headers[header][:128]
+            return redact(response.headers[header][:128])
     if isinstance(body, dict):
         for key in ("request_id", "requestId", "trace_id"):
             value = body.get(key)
             if isinstance(value, str | int) and not isinstance(value, bool):
-                return str(value)[:128]
+                return redact(str(value)[:128])
     return None
 
 
@@ -107,7 +96,7 @@ def response_info(response: httpx.Response) -> ResponseInfo:
         headers=safe_headers(response),
         request_id=_request_id(response, None),
         method=method,
-        url=url,
+        url=redact(url),
     )
 
 
@@ -171,7 +160,7 @@ def _fields(response: httpx.Response, body: Any, code: int | None) -> dict[str, 
         "code": code,
         "status_code": response.status_code,
         "request_id": _request_id(response, body),
-        "body": redact_json(body),
+        "body": body,
         "headers": safe_headers(response),
     }
 
@@ -183,19 +172,30 @@ def read_answer(
 
     ``kind="code"`` returns ``data`` of ``{"code": 0, "data": {...}}``;
     ``kind="render"`` returns the whole JSON object (render answers come in
-    several published shapes, read by ``answers.render_status``).
+    several published shapes, read by ``answers.render_status``). The error is raised
+    from a frame that holds no part of the answer (it may echo a token), only the
+    redacted error.
     """
+    outcome = _useful_part(response, kind, endpoint)
+    if isinstance(outcome, APIError):
+        raise outcome
+    return outcome
+
+
+def _useful_part(
+    response: httpx.Response, kind: EnvelopeKind, endpoint: Endpoint | None
+) -> dict[str, Any] | APIError:
     body = decode_body(response.content)
     error = error_for_response(response, body, endpoint)
     if error is not None:
-        raise error
+        return error
     if not isinstance(body, dict):
         what = "an empty body" if body is None else "a body that is not a JSON object"
-        raise InvalidResponseError(
+        return InvalidResponseError(
             f"the service answered with {what}",
             status_code=response.status_code,
             request_id=_request_id(response, body),
-            body=redact_json(body) if isinstance(body, str | list) else None,
+            body=body if isinstance(body, str | list) else None,
             headers=safe_headers(response),
         )
     if kind == "render":
@@ -204,11 +204,11 @@ def read_answer(
     if data is None and "code" in body:
         data = {}
     if not isinstance(data, dict):
-        raise InvalidResponseError(
+        return InvalidResponseError(
             "the answer has no 'data' object",
             status_code=response.status_code,
             request_id=_request_id(response, body),
-            body=redact_json(body),
+            body=body,
             headers=safe_headers(response),
         )
     return data

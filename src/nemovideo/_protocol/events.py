@@ -24,6 +24,7 @@ from ..models.events import (
     ToolResult,
     UnknownEvent,
 )
+from .redact import redact, redact_json
 from .sse import SSEComment, SSEFrame
 
 __all__ = ["decode_frame", "decode_json"]
@@ -61,7 +62,7 @@ def _unescaped_crash(data: str) -> AgentCrash | None:
     message = data[start.end() :].rstrip()
     if message.endswith('"}'):
         message = message[:-2]
-    return AgentCrash(error=message, details=None, raw=data)
+    return AgentCrash(error=redact(message), details=None, raw=redact(data))
 
 
 def decode_json(value: Any, *, event: str = "message") -> list[AgentEvent]:
@@ -69,8 +70,13 @@ def decode_json(value: Any, *, event: str = "message") -> list[AgentEvent]:
     if not isinstance(value, dict):
         return [UnknownEvent(raw=value, event=event)]
     if "error" in value and "content" not in value and "type" not in value:
+        # A crash is an error report: token-like text in it is masked, as in any error.
         return [
-            AgentCrash(error=str(value.get("error")), details=value.get("error_details"), raw=value)
+            AgentCrash(
+                error=redact(str(value.get("error"))),
+                details=redact_json(value.get("error_details")),
+                raw=redact_json(value),
+            )
         ]
     content = value.get("content")
     kind = value.get("type")

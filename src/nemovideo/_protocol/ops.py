@@ -13,6 +13,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
+from .._secret import Secret
 from .requests import RequestSpec
 
 T = TypeVar("T")
@@ -52,7 +53,7 @@ class GetToken:
     cause one token request.
     """
 
-    stale: str | None = None
+    stale: Secret | None = None
 
 
 @attrs.frozen

@@ -1,26 +1,14 @@
-"""Redaction of secrets from any text the SDK prints, logs or puts in an error."""
+"""Redaction of secrets from any text the SDK prints, logs or puts in an error (the
+one implementation lives in ``nemovideo._secret``, below the errors that use it)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-_SECRET = re.compile(
-    r"(?P<prefix>nmv_usr_|nmv_|clm_)[A-Za-z0-9_\-.~+/=]+"
-    r"|(?P<bearer>Bearer\s+)[^\s\"',;]+",
-    re.IGNORECASE,
-)
+from .._secret import redact, redact_json
 
-
-def redact(text: str) -> str:
-    """Return ``text`` with every token-like value (``nmv_...``, ``clm_...``, bearer) masked."""
-
-    def _mask(match: re.Match[str]) -> str:
-        lead = match.group("prefix") or match.group("bearer") or ""
-        return f"{lead}***"
-
-    return _SECRET.sub(_mask, text)
-
+__all__ = ["redact", "redact_headers", "redact_json"]
 
 _SECRET_HEADER = re.compile(r"cookie|auth|token|secret|key|credential|signature", re.I)
 

@@ -9,7 +9,10 @@ from typing import Any
 import attrs
 import httpx
 
+from .._secret import Secret, redact
+
 _NO_JSON: Any = object()
+_HIDDEN_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 CHUNK_SIZE = 1024 * 1024
 """Bytes read from disk at a time for an upload body."""
 
@@ -65,13 +68,15 @@ class MultipartPlan:
         return f"multipart/form-data; boundary={self.boundary}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class RequestSpec:
     """A request to make: method, absolute URL, headers, and a JSON or multipart body.
 
     ``label`` names the endpoint in logs (never a URL with a secret in it);
     ``read_timeout`` overrides the read timeout (a stream's idle limit); ``params`` are
-    added to the URL's query; ``timeout`` replaces the client's.
+    added to the URL's query; ``timeout`` replaces the client's. ``bearer`` is
+    the token of the ``Authorization`` header, kept a `Secret` until the driver builds
+    the ``httpx`` request; the ``repr`` shows ``Authorization: Bearer ***``.
     """
 
     method: str
@@ -83,6 +88,17 @@ class RequestSpec:
     read_timeout: float | None = None
     params: tuple[tuple[str, Any], ...] = ()
     timeout: httpx.Timeout | None = None
+    bearer: Secret | None = None
+
+    def __repr__(self) -> str:
+        shown = [
+            f"{name}: {'***' if name.lower() in _HIDDEN_HEADERS else redact(value)}"
+            for name, value in self.headers
+        ]
+        if self.bearer is not None:
+            shown.append("Authorization: Bearer ***")
+        body = " json" if self.has_json else " multipart" if self.multipart is not None else ""
+        return f"RequestSpec({self.method} {redact(self.url)}{body}, headers={shown!r})"
 
     @property
     def has_json(self) -> bool:
@@ -90,7 +106,8 @@ class RequestSpec:
         return self.json is not _NO_JSON
 
     def header_dict(self) -> dict[str, str]:
-        """Headers as a dict, multipart ``Content-Type``/``Content-Length`` included."""
+        """Headers as a dict, multipart ``Content-Type``/``Content-Length`` included
+        (not ``Authorization``: the driver adds the `bearer` as it builds the request)."""
         headers = dict(self.headers)
         if self.multipart is not None:
             headers["Content-Type"] = self.multipart.content_type

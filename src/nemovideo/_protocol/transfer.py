@@ -40,8 +40,8 @@ def inspect_response(response: httpx.Response) -> DownloadOutcome | None:
     if response.is_redirect and "location" in response.headers:
         return DownloadOutcome(location=urljoin(str(response.url), response.headers["location"]))
     if response.status_code >= 300:
-        body = decode_body(response.content)
-        error = error_for_response(response, body, Endpoint.DOWNLOAD)
+        # The answer may echo a token: no variable here keeps it, only the redacted error.
+        error = error_for_response(response, decode_body(response.content), Endpoint.DOWNLOAD)
         raise DownloadError(f"download failed: {error}") from error
     return None
 

@@ -21,6 +21,7 @@ from .._logging import configure_from_env
 from .._protocol.options import CallOptions, RequestOptions
 from .._protocol.retry import RetryEvent
 from .._protocol.turn_policy import TurnPolicy
+from .._secret import Secret, optional_secret
 from . import _backend as backend
 from .driver import Driver
 
@@ -44,8 +45,10 @@ class NemoVideo:
     token fetched on first need.
 
     Args:
-        token: bearer token (``nmv_usr_...``); default ``NEMO_TOKEN``, else an
-            anonymous token (100 credits, 7 days) is fetched on first need.
+        token: bearer token (``nmv_usr_...``, a ``str`` or a
+            [Secret][nemovideo.Secret]); default ``NEMO_TOKEN``, else an anonymous
+            token (100 credits, 7 days) is fetched on first need. It is kept as a
+            `Secret` and sent only to the API host.
         base_url: API base URL; default ``NEMO_API_URL``, else
             ``https://mega-api-prod.nemovideo.ai``.
         web_url: web app URL for browser links; default ``NEMO_WEB_URL``, else
@@ -91,7 +94,7 @@ class NemoVideo:
     def __init__(
         self,
         *,
-        token: str | None = None,
+        token: str | Secret | None = None,
         base_url: str | None = None,
         web_url: str | None = None,
         client_id: str | None = None,
@@ -108,6 +111,7 @@ class NemoVideo:
         max_concurrency: int | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
+        token = optional_secret(token)  # never a plain str in this frame's locals
         configure_from_env()
         settings = resolve_settings(
             token=token,
@@ -237,7 +241,9 @@ class NemoVideo:
     def settings(self) -> Settings:
         """The resolved settings: ``base_url``, ``web_url``, ``client_id``, ``attribution``
         (the ``X-Skill-*`` headers, as ``attribution.headers()``), ``max_retries`` and
-        ``timeout``. Its ``repr`` never shows the token."""
+        ``timeout``; ``token`` is a [Secret][nemovideo.Secret] (its ``repr`` and ``str``
+        are masked; ``settings.token.get_secret_value()`` gives the text). Its ``repr``
+        never shows the token."""
         return self._driver.settings
 
     @property
@@ -266,6 +272,8 @@ class NemoVideo:
         return self._driver.token_status()
 
     def __repr__(self) -> str:
+        if "_driver" not in vars(self):  # its __init__ failed (a traceback shows it)
+            return f"{type(self).__name__}(not set up)"
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def close(self) -> None:

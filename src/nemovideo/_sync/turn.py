@@ -149,6 +149,7 @@ class Turn:
         except BaseException:
             self.close()
             raise
+        del read  # the stream's bytes may echo a token: not kept in this frame's locals
         if over:
             self._driver.close_stream(self._response)  # the permit, before state reads
             try:

@@ -17,6 +17,7 @@ import typer
 from .. import AuthenticationError
 from .._credentials import ConfigFolder
 from .._protocol.auth import IssuedToken
+from .._secret import Secret
 from .clients import new_client
 from .output import AsJson, err, fail, json_or, out, reported
 
@@ -63,7 +64,7 @@ def login() -> None:
     It is checked with the service first, then kept owner-only in the config folder, and
     used by every process unless a token= argument or NEMO_TOKEN says otherwise.
     """
-    token = read_secret().strip()
+    token = Secret(read_secret().strip())  # shown masked, even in a traceback
     if not token:
         fail("no token given")
     with reported():
