@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from .._config import origin
-from ..errors import DownloadError, NemoVideoError
+from ..errors import DownloadError, DownloadLimitError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
@@ -27,6 +27,7 @@ from .requests import RequestSpec
 from .transfer import DownloadOutcome
 
 MAX_REDIRECTS = 5
+_IDENTITY = (("Accept-Encoding", "identity"),)
 PathLike = str | os.PathLike[str]
 
 
@@ -46,10 +47,11 @@ def target_path(path: PathLike, render_id: str) -> Path:
 
 def _spec_for(ctx: CallContext, url: str, token: str | None) -> RequestSpec:
     """A GET of ``url``; the token and attribution go only to the API's own host."""
-    spec = RequestSpec("GET", url, label="GET download")
+    # The bytes as stored: a compressed answer would be decoded to any size.
+    spec = RequestSpec("GET", url, headers=_IDENTITY, label="GET download")
     if origin(url) != ctx.settings.api_host:
         return spec
-    headers = dict(ctx.settings.attribution.headers())
+    headers = dict(_IDENTITY) | ctx.settings.attribution.headers()
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     return attrs.evolve(spec, headers=tuple(headers.items()))
@@ -80,6 +82,8 @@ def download(
             except httpx.TransportError as exc:
                 failures.append(connection_error(exc))
                 break
+            except DownloadLimitError:
+                raise  # a limit passed: another source would send the same
             except DownloadError as exc:
                 failures.append(exc)
                 break
