@@ -8,6 +8,7 @@ stop when the client hangs up, at ``MAX_BYTES``, or when the server stops.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
@@ -33,14 +34,14 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         """Answer a GET."""
         self.server.owner.answer(self)
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         """Read the body, then answer."""
         self.rfile.read(int(self.headers.get("content-length") or 0))
         self.server.owner.answer(self)
@@ -92,10 +93,9 @@ class HostileServer:
         self.seen.append((handler.command, handler.path, dict(handler.headers.items())))
         for pattern, answer in self.routes:
             if re.search(pattern, handler.path):
-                try:
+                # The client hanging up is what an endless answer waits for.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     answer(handler)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client hung up: what an endless answer waits for
                 handler.close_connection = True
                 return
         json_answer(404, {"detail": "Not Found"})(handler)
@@ -193,13 +193,5 @@ def service(server: HostileServer, output_url: str | None = None) -> None:
     """The routes a client needs around the hostile one: state and a completed render."""
     server.route(r"^/api/state/", ok({"state": {"draft": None, "video_infos": []}}))
     url = output_url or f"{server.url}/cdn/render_1.mp4"
-    server.route(
-        r"^/api/render/proxy/lambda/",
-        json_answer(
-            200,
-            {
-                "success": True,
-                "data": {"id": "render_1", "status": "completed", "progress": 100, "outputUrl": url},
-            },
-        ),
-    )
+    status = {"id": "render_1", "status": "completed", "progress": 100, "outputUrl": url}
+    server.route(r"^/api/render/proxy/lambda/", json_answer(200, {"success": True, "data": status}))

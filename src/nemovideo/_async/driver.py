@@ -24,7 +24,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 
 import httpx
@@ -327,7 +327,7 @@ class AsyncDriver:
             sink = await backend.run_blocking(TempFileSink, op.target, meter.expected)
             try:
                 # The bytes as sent: never decompressed, so a compressed body cannot grow.
-                async for chunk in _raw_chunks(response):
+                async for chunk in backend.raw_chunks(response):
                     meter.check(sink.written + len(chunk), self.clock())
                     await backend.run_blocking(sink.write, chunk)
                     if op.on_progress is not None:
@@ -339,16 +339,6 @@ class AsyncDriver:
         finally:
             await response.aclose()
         return transfer.DownloadOutcome(path=op.target, size=sink.written)
-
-
-async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body's bytes as sent; an answer made already read (by a mock transport) has
-    only its content to give."""
-    if response.is_stream_consumed:
-        yield response.content
-        return
-    async for chunk in response.aiter_raw():
-        yield chunk
 
 
 _LIVE: weakref.WeakSet[AsyncDriver] = weakref.WeakSet()

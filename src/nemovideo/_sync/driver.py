@@ -26,7 +26,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec
 
 import httpx
@@ -325,7 +325,7 @@ class Driver:
             sink = backend.run_blocking(TempFileSink, op.target, meter.expected)
             try:
                 # The bytes as sent: never decompressed, so a compressed body cannot grow.
-                for chunk in _raw_chunks(response):
+                for chunk in backend.raw_chunks(response):
                     meter.check(sink.written + len(chunk), self.clock())
                     backend.run_blocking(sink.write, chunk)
                     if op.on_progress is not None:
@@ -337,16 +337,6 @@ class Driver:
         finally:
             response.close()
         return transfer.DownloadOutcome(path=op.target, size=sink.written)
-
-
-def _raw_chunks(response: httpx.Response) -> Iterator[bytes]:
-    """The body's bytes as sent; an answer made already read (by a mock transport) has
-    only its content to give."""
-    if response.is_stream_consumed:
-        yield response.content
-        return
-    for chunk in response.iter_raw():
-        yield chunk
 
 
 _LIVE: weakref.WeakSet[Driver] = weakref.WeakSet()
