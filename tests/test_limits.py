@@ -64,7 +64,10 @@ def client(kind: str, base_url: str, limits: ResponseLimits | None = None, **kwa
 
 
 async def closed(made: Any) -> None:
-    await done(made.close() if isinstance(made, NemoVideo) else made.aclose())
+    if isinstance(made, NemoVideo):
+        made.close()
+    else:
+        await made.aclose()
 
 
 async def turn_of(made: Any) -> Any:
@@ -132,9 +135,11 @@ async def test_both_clients_take_the_limits_and_keep_them_in_a_pickle(kind: str)
 def test_the_errors_name_the_limit_and_pickle() -> None:
     error = ResponseTooLargeError("too big", limit="max_json_bytes", value=10, status_code=200)
     again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, ResponseTooLargeError)
     assert isinstance(again, nemovideo.InvalidResponseError)
     assert (again.limit, again.value, again.status_code) == ("max_json_bytes", 10, 200)
     download = pickle.loads(pickle.dumps(DownloadLimitError("x", limit="Content-Length", value=3)))
+    assert isinstance(download, DownloadLimitError)
     assert isinstance(download, nemovideo.DownloadError)
     assert (download.limit, download.value) == ("Content-Length", 3)
 
@@ -340,7 +345,8 @@ def mock_client(kind: str, answer: Any, limits: ResponseLimits) -> Any:
         if request.url.path.startswith("/api/render/proxy/lambda/"):
             status = {"id": "render_1", "status": "completed", "outputUrl": "https://cdn.test/a"}
             return httpx.Response(200, json={"success": True, "data": status})
-        return answer(request)
+        made: httpx.Response = answer(request)
+        return made
 
     async def ahandle(request: httpx.Request) -> httpx.Response:
         return handle(request)
