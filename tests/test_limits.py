@@ -3,12 +3,17 @@ hostile server on loopback (or a mock transport where a real socket cannot lie).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import json
 import pickle
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
@@ -25,6 +30,7 @@ from nemovideo import (
 from nemovideo._config import resolve_settings
 from nemovideo.testing import FakeClock, fake_clock
 
+from .fault_matrix import LIMITS
 from .hostile_server import (
     HostileServer,
     announced,
@@ -419,3 +425,76 @@ def test_json_answer_helper_sends_what_it_says() -> None:
         with httpx.Client() as http:
             assert http.get(running.url + "/x").json() == {"a": 1}
             assert http.get(running.url + "/z").json() == {"b": 2}
+
+
+# Memory: the limits at their defaults, in a process that may not use more than 1 GiB.
+
+CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from pathlib import Path
+from nemovideo import NemoVideo, NemoVideoError, TurnPolicy
+
+urls, folder = json.loads(sys.argv[1]), Path(sys.argv[2])
+out = {}
+
+def client(url):
+    return NemoVideo(base_url=url, token="nmv_usr_child0123456789abcdefghij", client_id="c",
+                     token_store=False, turn_policy=TurnPolicy(heartbeat_timeout=1.0))
+
+def run(name, call):
+    try:
+        with client(urls[name]) as made:
+            out[name] = ["returned", repr(call(made))[:60]]
+    except NemoVideoError as error:
+        out[name] = [type(error).__name__, getattr(error, "limit", getattr(error, "kind", None))]
+    except BaseException as error:
+        out[name] = ["not a NemoVideoError", type(error).__name__]
+
+turn = lambda made: made.session("1", task_id="t").send("go").result()
+for name in ("heartbeats", "heartbeat_events", "line", "event"):
+    run(name, turn)
+run("json", lambda made: made.credits())
+run("bomb", lambda made: made.render("render_1").download(folder / "out.mp4").stat().st_size)
+out["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps(out))
+"""
+
+
+def test_endless_answers_end_in_typed_errors_within_one_gib(tmp_path: Path) -> None:
+    sse = "text/event-stream"
+    answers = {
+        "heartbeats": ("^/run_sse", endless(sse, b"", b": ping\n\n")),
+        "heartbeat_events": ("^/run_sse", endless(sse, b"", b'data: {"type": "ping"}\n\n')),
+        "line": ("^/run_sse", endless(sse, b"data: ", b"x")),
+        "event": ("^/run_sse", endless(sse, b"", b"data: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n")),
+        "json": ("^/api/credits", endless("application/json", b'{"code": 0, "x": "', b"a")),
+        "bomb": ("^/cdn/", compressed(gzip_bomb(256 * MiB))),
+    }
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name, (path, answer) in answers.items():
+            running = stack.enter_context(HostileServer())
+            service(running)
+            running.route(path, answer)
+            urls[name] = running.url
+        done_ = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(urls), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done_.returncode == 0, done_.stderr
+    out = json.loads(done_.stdout)
+    print(out)  # the peak memory, for the record
+    assert out["heartbeats"] == ["TurnTimeoutError", "heartbeats_only"]
+    assert out["heartbeat_events"] == ["TurnTimeoutError", "heartbeats_only"]
+    assert out["line"] == ["ResponseTooLargeError", "max_sse_line_bytes"]
+    assert out["event"] == ["ResponseTooLargeError", "max_sse_event_bytes"]
+    assert out["json"] == ["ResponseTooLargeError", "max_json_bytes"]
+    assert out["bomb"] == ["returned", str(len(gzip_bomb(256 * MiB)))]
+
+
+def test_the_reliability_page_lists_every_limit() -> None:
+    assert [name for name, _, _ in LIMITS] == [f.name for f in attrs.fields(ResponseLimits)]
