@@ -7,11 +7,13 @@ test checks that the page is up to date.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import attrs
 import httpx
+
+from nemovideo import ResponseLimits
 
 
 @attrs.frozen
@@ -42,6 +44,30 @@ def _raw(status: int, content: bytes, content_type: str) -> Callable[[], httpx.R
 
 def _raise(exc: Callable[[], Exception]) -> Callable[[], Exception]:
     return exc
+
+
+class _Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A JSON body that never ends (for both clients)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"code": 0, "data": {"x": "'
+        block = b"a" * 65536
+        while True:
+            yield block
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+def _endless() -> Callable[[], httpx.Response]:
+    headers = {"content-type": "application/json"}
+    return lambda: httpx.Response(200, headers=headers, stream=_Endless())
+
+
+def _announced(size: int) -> Callable[[], httpx.Response]:
+    headers = {"content-type": "application/json", "content-length": str(size)}
+    return lambda: httpx.Response(200, headers=headers, stream=_Endless())
 
 
 FAULTS: tuple[Fault, ...] = (
@@ -189,6 +215,20 @@ FAULTS: tuple[Fault, ...] = (
         False,
         "a broken answer is not retried",
     ),
+    Fault(
+        "answer announced over 64 MiB",
+        _announced(100 * 2**30),
+        "ResponseTooLargeError",
+        False,
+        "refused from its Content-Length, before reading",
+    ),
+    Fault(
+        "endless chunked answer",
+        _endless(),
+        "ResponseTooLargeError",
+        False,
+        "read up to 64 MiB, then refused; not retried",
+    ),
 )
 
 
@@ -266,8 +306,86 @@ def page() -> str:
         "file; a render is resumed by id; a dropped conversation turn is recovered from the",
         "state and never re-sent.",
         "",
+        *limits_section(),
     ]
     return "\n".join(lines)
+
+
+LIMITS: tuple[tuple[str, str, str], ...] = (
+    (
+        "max_sse_line_bytes",
+        "the longest line of a conversation stream",
+        "the turn ends with `ResponseTooLargeError`",
+    ),
+    (
+        "max_sse_event_bytes",
+        "the data of one event of a conversation stream (characters, one more a line)",
+        "the turn ends with `ResponseTooLargeError`",
+    ),
+    (
+        "max_turn_events",
+        "the events a turn keeps (heartbeats and comments are counted, not kept)",
+        "the turn ends with `ResponseTooLargeError`",
+    ),
+    (
+        "max_json_bytes",
+        "a JSON answer (or an error answer), decoded; a larger `Content-Length` fails "
+        "before reading",
+        "`ResponseTooLargeError`, not retried",
+    ),
+    (
+        "max_download_bytes",
+        "a download whose size is not announced (an announced `Content-Length` is "
+        "enforced exactly: more bytes is `DownloadLimitError` too)",
+        "`DownloadLimitError`, no file left, not tried elsewhere",
+    ),
+    (
+        "max_download_seconds",
+        "a download's whole duration, checked as each chunk arrives",
+        "`DownloadLimitError`, no file left, not tried elsewhere",
+    ),
+)
+"""Every field of ``ResponseLimits``: what it limits and what the SDK does at it."""
+
+
+def _default(name: str) -> str:
+    value = getattr(ResponseLimits(), name)
+    if name.endswith("_seconds"):
+        return f"{value:,g} s"
+    if name.endswith("_bytes"):
+        for unit, size in (("GiB", 2**30), ("MiB", 2**20)):
+            if value % size == 0:
+                return f"{value // size} {unit}"
+        return f"{value:,} bytes"
+    return f"{value:,}"
+
+
+def limits_section() -> list[str]:
+    """The section of the page that lists every limit."""
+    lines = [
+        "## Limits",
+        "",
+        "Everything the SDK reads from the network has a limit, so a broken or hostile",
+        "server, proxy or CDN cannot run a client out of memory, disk or time. The",
+        "defaults are far beyond any answer of the service; change them with",
+        "`response_limits=ResponseLimits(...)` on either client (see",
+        "[ResponseLimits][nemovideo.ResponseLimits]). Each error names the limit in its",
+        "`limit` attribute. Downloads are asked for as `Accept-Encoding: identity` and",
+        "written as sent, never decompressed, so a compressed answer cannot grow on disk.",
+        "",
+        "| Setting | Default | What it limits | At the limit |",
+        "|---|---|---|---|",
+    ]
+    for name, what, action in LIMITS:
+        lines.append(f"| `{name}` | {_default(name)} | {what} | {action} |")
+    lines += [
+        "",
+        "Also bounded without a setting: the idle, heartbeat and whole-turn timeouts of a",
+        "turn ([TurnPolicy][nemovideo.TurnPolicy]); the wait between render status reads",
+        "(5 s at most, however long the wait).",
+        "",
+    ]
+    return lines
 
 
 DOC = Path(__file__).parent.parent / "docs" / "reliability.md"

@@ -40,6 +40,8 @@ SAMPLES: dict[str, Any] = {
     "kind": "idle",
     "elapsed": 181.5,
     "reads": 5,
+    "limit": "max_json_bytes",
+    "value": 1024,
     "changes": [Change(kind="added", target="track", summary="Title added")],
     "error_type": "builtins.RuntimeError",
     "traceback": "Traceback (most recent call last):\nRuntimeError: boom\n",

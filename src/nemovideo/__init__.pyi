@@ -13,6 +13,7 @@ from ._async.session import AsyncSessionWithRawResponse as AsyncSessionWithRawRe
 from ._async.turn import AsyncTurn as AsyncTurn
 from ._config import Attribution as Attribution
 from ._config import Settings as Settings
+from ._limits import ResponseLimits as ResponseLimits
 from ._logging import RedactingFilter as RedactingFilter
 from ._protocol.options import PollOptions as PollOptions
 from ._protocol.options import RequestOptions as RequestOptions
@@ -35,6 +36,7 @@ from .errors import AuthenticationError as AuthenticationError
 from .errors import BadRequestError as BadRequestError
 from .errors import ConfigurationError as ConfigurationError
 from .errors import DownloadError as DownloadError
+from .errors import DownloadLimitError as DownloadLimitError
 from .errors import ExportBlockedError as ExportBlockedError
 from .errors import FileTooLargeError as FileTooLargeError
 from .errors import InsufficientCreditsError as InsufficientCreditsError
@@ -50,6 +52,7 @@ from .errors import RateLimitError as RateLimitError
 from .errors import RenderFailedError as RenderFailedError
 from .errors import RenderTimeoutError as RenderTimeoutError
 from .errors import RequestTimeoutError as RequestTimeoutError
+from .errors import ResponseTooLargeError as ResponseTooLargeError
 from .errors import ServerError as ServerError
 from .errors import SessionNotFoundError as SessionNotFoundError
 from .errors import TurnError as TurnError

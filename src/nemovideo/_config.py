@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 import httpx
 
+from ._limits import ResponseLimits
 from ._secret import Secret, optional_secret
 from ._version import __version__
 
@@ -78,6 +79,8 @@ class Settings:
         token_in_pickles: whether a pickle of these settings (or of a client or handle
             made with them) carries the token; off unless asked for with
             `client.worker_settings(include_token=True)`.
+        response_limits: the limits on what is read from the network (a
+            [ResponseLimits][nemovideo.ResponseLimits]).
     """
 
     token: Secret | None = attrs.field(converter=optional_secret)
@@ -91,6 +94,7 @@ class Settings:
     token_store: bool = True
     config_dir: Path = attrs.field(factory=lambda: config_folder_path(os.environ))
     token_in_pickles: bool = False
+    response_limits: ResponseLimits = attrs.field(factory=ResponseLimits)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The token travels only when asked for; the config folder is the receiving
@@ -134,6 +138,7 @@ class Settings:
             limits,
             self.token_store,
             self.config_dir,
+            self.response_limits,
         )
 
     def __repr__(self) -> str:
@@ -227,12 +232,15 @@ def resolve_settings(
     timeout: float | httpx.Timeout | None = None,
     allow_insecure_http: bool = False,
     token_store: bool | None = None,
+    response_limits: ResponseLimits | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     """Merge arguments, environment and defaults into ``Settings`` (with no argument:
     what a client made with none would use)."""
     token = optional_secret(token)  # from here on, never a plain str in a frame's locals
     env = Environment(os.environ if env is None else env)
+    if response_limits is not None and not isinstance(response_limits, ResponseLimits):
+        raise TypeError("response_limits must be a nemovideo.ResponseLimits")
     if max_retries < 0:
         raise ValueError("max_retries must be >= 0")
     if client_id is not None and not CLIENT_ID_PATTERN.match(client_id):
@@ -270,6 +278,7 @@ def resolve_settings(
         if token_store is None
         else token_store,
         config_dir=config_folder_path(env),
+        response_limits=response_limits if response_limits is not None else ResponseLimits(),
     )
 
 

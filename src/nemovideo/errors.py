@@ -36,6 +36,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "DownloadError",
+    "DownloadLimitError",
     "ExportBlockedError",
     "FileTooLargeError",
     "InsufficientCreditsError",
@@ -51,6 +52,7 @@ __all__ = [
     "RenderFailedError",
     "RenderTimeoutError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
     "SessionNotFoundError",
     "TurnError",
@@ -253,6 +255,26 @@ class InvalidResponseError(APIError):
     """The service answered success with a body the SDK cannot read (not JSON, wrong shape)."""
 
 
+class ResponseTooLargeError(InvalidResponseError):
+    """An answer passed one of the [ResponseLimits][nemovideo.ResponseLimits]: a JSON
+    answer too large, a line or an event of the conversation stream too long, or a turn
+    with too many events. Never retried.
+
+    A turn ended by it may still be running on the server: read the state before
+    sending anything else.
+
+    Attributes:
+        limit: the name of the limit passed (a field of ``ResponseLimits``, e.g.
+            ``"max_json_bytes"``).
+        value: the limit's value.
+    """
+
+    def __init__(self, message: str, *, limit: str, value: float, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+        self.value = value
+
+
 class APIConnectionError(NemoVideoError):
     """The request did not get an answer: connection refused, reset, or cut short.
 
@@ -340,6 +362,24 @@ class UploadError(NemoVideoError):
 
 class DownloadError(NemoVideoError):
     """A download failed or was incomplete; nothing was left at the target path."""
+
+
+class DownloadLimitError(DownloadError):
+    """A download passed a limit: more bytes than its ``Content-Length`` announced, more
+    than ``ResponseLimits.max_download_bytes`` when no size was announced, or longer
+    than ``ResponseLimits.max_download_seconds``. Nothing was left at the target path
+    and the download is not tried again.
+
+    Attributes:
+        limit: the limit passed: ``"Content-Length"``, ``"max_download_bytes"`` or
+            ``"max_download_seconds"``.
+        value: the limit's value (bytes or seconds).
+    """
+
+    def __init__(self, message: str, *, limit: str, value: float) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
 
 
 class TurnError(NemoVideoError):

@@ -31,6 +31,7 @@ __all__ = [
     "iter_body",
     "map_bounded",
     "new_http_client",
+    "raw_chunks",
     "raw_method",
     "run_blocking",
     "sleeper",
@@ -127,6 +128,16 @@ async def iter_body(plan: MultipartPlan) -> AsyncIterator[bytes]:
                 plan.progress.advance(plan.boundary, len(chunk))
     finally:
         chunks.close()
+
+
+async def raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's bytes as sent, never decompressed; an answer made already read (by a
+    mock transport) has only its content to give."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for chunk in response.aiter_raw():
+        yield chunk
 
 
 @asynccontextmanager

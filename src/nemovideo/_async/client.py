@@ -15,6 +15,7 @@ import attrs
 import httpx
 
 from .._config import Settings, resolve_settings
+from .._limits import ResponseLimits
 from .._logging import configure_from_env
 from .._protocol.options import CallOptions, RequestOptions
 from .._protocol.retry import RetryEvent
@@ -83,6 +84,10 @@ class AsyncNemoVideo:
             connections, as many kept alive as ``max_concurrency``. Its
             ``max_connections`` may not be below ``max_concurrency``. Not with
             ``http_client``: set the limits on your own client then.
+        response_limits: the limits on what is read from the network: stream lines
+            and events, the events a turn keeps, JSON answers, downloads (default:
+            [ResponseLimits()][nemovideo.ResponseLimits], far beyond any answer of
+            the service).
 
     Raises:
         ValueError: ``max_concurrency`` below 1, ``limits`` with ``http_client``, or a
@@ -108,6 +113,7 @@ class AsyncNemoVideo:
         token_store: bool | None = None,
         max_concurrency: int | None = None,
         limits: httpx.Limits | None = None,
+        response_limits: ResponseLimits | None = None,
     ) -> None:
         token = optional_secret(token)  # never a plain str in this frame's locals
         configure_from_env()
@@ -123,6 +129,7 @@ class AsyncNemoVideo:
             timeout=timeout,
             allow_insecure_http=allow_insecure_http,
             token_store=token_store,
+            response_limits=response_limits,
         )
         self._driver = AsyncDriver(
             settings,

@@ -32,7 +32,7 @@ import httpx
 from .._config import Settings
 from .._credentials import ConfigFolder, SavedTokens
 from .._io import TempFileSink
-from .._protocol import concurrency, transfer
+from .._protocol import bodies, concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
@@ -207,7 +207,10 @@ class AsyncDriver:
             body = backend.iter_body(plan) if plan is not None else None
             await self._acquire()
             try:
-                return await self._http.send(self._request(op, body), follow_redirects=False)
+                response = await self._http.send(
+                    self._request(op, body), stream=True, follow_redirects=False
+                )
+                return await self._read_whole(response)
             finally:
                 self._permits.release()
         if isinstance(op, OpenStream):
@@ -244,14 +247,24 @@ class AsyncDriver:
                 self._streams.add(response)  # the permit stays with the open stream
                 handed_over = True
                 return response
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-            return response
+            return await self._read_whole(response)
         finally:
             if not handed_over:
                 self._permits.release()
+
+    async def _read_whole(self, response: httpx.Response) -> httpx.Response:
+        """Read an answer opened as a stream, at most ``max_json_bytes`` of it (see
+        ``nemovideo._protocol.bodies``), close it, and return it read."""
+        limit = self.settings.response_limits.max_json_bytes
+        body = bytearray()
+        try:
+            bodies.check_size(response, bodies.announced_size(response), limit)
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                bodies.check_size(response, len(body), limit)
+        finally:
+            await response.aclose()
+        return bodies.answer_with(response, bytes(body))
 
     async def close_stream(self, response: httpx.Response) -> None:
         """Close a response opened by an `OpenStream` and give its permit back (once,
@@ -315,20 +328,24 @@ class AsyncDriver:
         return tokens.status()
 
     async def _download(self, op: Download) -> transfer.DownloadOutcome:
+        started = self.clock()
         response = await self._http.send(
             self._request(op, None), stream=True, follow_redirects=False
         )
         try:
             if response.status_code >= 300:
-                await response.aread()
+                response = await self._read_whole(response)
             outcome = transfer.inspect_response(response)
             if outcome is not None:
                 return outcome
-            sink = await backend.run_blocking(
-                TempFileSink, op.target, transfer.expected_size(response)
+            meter = transfer.DownloadMeter(
+                transfer.expected_size(response), self.settings.response_limits, started
             )
+            sink = await backend.run_blocking(TempFileSink, op.target, meter.expected)
             try:
-                async for chunk in response.aiter_bytes():
+                # The bytes as sent: never decompressed, so a compressed body cannot grow.
+                async for chunk in backend.raw_chunks(response):
+                    meter.check(sink.written + len(chunk), self.clock())
                     await backend.run_blocking(sink.write, chunk)
                     if op.on_progress is not None:
                         op.on_progress(sink.written, sink.expected)

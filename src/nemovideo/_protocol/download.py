@@ -18,7 +18,7 @@ import httpx
 
 from .._config import origin
 from .._secret import Secret
-from ..errors import DownloadError, NemoVideoError
+from ..errors import DownloadError, DownloadLimitError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
@@ -28,6 +28,7 @@ from .requests import RequestSpec
 from .transfer import DownloadOutcome
 
 MAX_REDIRECTS = 5
+_IDENTITY = (("Accept-Encoding", "identity"),)
 PathLike = str | os.PathLike[str]
 
 
@@ -47,11 +48,14 @@ def target_path(path: PathLike, render_id: str) -> Path:
 
 def _spec_for(ctx: CallContext, url: str, token: Secret | None) -> RequestSpec:
     """A GET of ``url``; the token and attribution go only to the API's own host."""
-    spec = RequestSpec("GET", url, label="GET download", timeout=ctx.options.timeout)
+    # The bytes as stored: a compressed answer would be decoded to any size.
+    spec = RequestSpec(
+        "GET", url, headers=_IDENTITY, label="GET download", timeout=ctx.options.timeout
+    )
     if origin(url) != ctx.settings.api_host:
         return spec
-    headers = tuple(ctx.settings.attribution.headers().items())
-    return attrs.evolve(spec, headers=headers, bearer=token)
+    headers = dict(_IDENTITY) | ctx.settings.attribution.headers()
+    return attrs.evolve(spec, headers=tuple(headers.items()), bearer=token)
 
 
 def download(
@@ -79,6 +83,8 @@ def download(
             except httpx.TransportError as exc:
                 failures.append(connection_error(exc))
                 break
+            except DownloadLimitError:
+                raise  # a limit passed: another source would send the same
             except DownloadError as exc:
                 failures.append(exc)
                 break

@@ -21,7 +21,9 @@ T = TypeVar("T")
 
 @attrs.frozen
 class Send:
-    """Send a request and return the fully read ``httpx.Response``."""
+    """Send a request and return the ``httpx.Response`` read whole (at most
+    ``ResponseLimits.max_json_bytes`` of body, else
+    [ResponseTooLargeError][nemovideo.ResponseTooLargeError])."""
 
     spec: RequestSpec
 
@@ -31,7 +33,8 @@ class OpenStream:
     """Send a request and return the ``httpx.Response`` with its body still unread.
 
     If the answer is not an event stream (``is_event_stream``),
-    the driver reads and closes it first, so the flow can map it to an error.
+    the driver reads it (as a `Send` does) and closes it first, so the flow can map it
+    to an error.
     """
 
     spec: RequestSpec
@@ -61,7 +64,8 @@ class Download:
     """Stream a GET into ``target`` through a temporary file beside it.
 
     The driver returns a ``DownloadOutcome``;
-    the target is replaced only when the body is complete.
+    the target is replaced only when the body is complete. The bytes are written as
+    sent (never decompressed), within the limits of ``transfer.DownloadMeter``.
     """
 
     spec: RequestSpec

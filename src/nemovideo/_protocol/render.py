@@ -3,6 +3,7 @@ time out."""
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +36,8 @@ FIRST_POLL = 1.0
 POLL_GROWTH = 1.5
 MAX_POLL = 5.0
 MAX_FAILED_POLLS = 5
+_GROWTH_STEPS = math.ceil(math.log(MAX_POLL / FIRST_POLL, POLL_GROWTH))
+"""Polls after which the wait no longer grows (it has reached ``MAX_POLL``)."""
 
 
 def new_render_id() -> str:
@@ -148,7 +151,8 @@ def poll_intervals(fixed: float | None) -> Callable[[int], float]:
         if isinstance(fixed, bool) or not isinstance(fixed, int | float) or not fixed >= 0:
             raise ValueError(f"poll_interval must be a number of seconds >= 0, not {fixed!r}")
         return lambda n: fixed
-    return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH**n)
+    # The step is capped before the power is taken: 1.5**n overflows a float past n=1750.
+    return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH ** min(n, _GROWTH_STEPS))
 
 
 def wait(

@@ -11,13 +11,18 @@ One path walks every line. Bytes after the last line end of a chunk wait in a
 length however it is chunked: nothing already received is joined or split again.
 Only complete lines are decoded from UTF-8 (a line end byte is never inside a
 multi-byte character), so a character split across chunks is whole when decoded.
+
+Two optional limits bound what a stream can make it hold: the longest line
+(``max_line``, bytes, line end excluded) and the most ``data`` of one event
+(``max_data``, decoded characters, one more per ``data`` line). Past either,
+`SSELimitError` is raised.
 """
 
 from __future__ import annotations
 
 import attrs
 
-__all__ = ["SSEComment", "SSEDecoder", "SSEFrame", "ServerSentEvent"]
+__all__ = ["SSEComment", "SSEDecoder", "SSEFrame", "SSELimitError", "ServerSentEvent"]
 
 _LF, _CR = 0x0A, 0x0D
 
@@ -46,12 +51,50 @@ class SSEComment:
 SSEFrame = ServerSentEvent | SSEComment
 
 
+class SSELimitError(ValueError):
+    """A line or an event of the stream passed the decoder's limit.
+
+    Attributes:
+        kind: ``"line"`` or ``"event"``.
+        limit: the limit passed.
+    """
+
+    def __init__(self, kind: str, limit: int) -> None:
+        what = "a line longer than" if kind == "line" else "an event with more data than"
+        super().__init__(f"{what} {limit}")
+        self.kind = kind
+        self.limit = limit
+
+
+_NO_LIMIT = 1 << 62
+
+
 class SSEDecoder:
-    """Feed the body's bytes to ``feed`` as they come, then call ``close`` at its end."""
+    """Feed the body's bytes to ``feed`` as they come, then call ``close`` at its end.
 
-    __slots__ = ("_at_start", "_data", "_event", "_last_id", "_rest", "_retry", "_skip_lf")
+    Args:
+        max_line: the longest line accepted, in bytes (no limit when ``None``).
+        max_data: the most ``data`` one event may carry, in decoded characters (no
+            limit when ``None``).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = (
+        "_at_start",
+        "_data",
+        "_event",
+        "_last_id",
+        "_max_data",
+        "_max_line",
+        "_rest",
+        "_retry",
+        "_size",
+        "_skip_lf",
+    )
+
+    def __init__(self, max_line: int | None = None, max_data: int | None = None) -> None:
+        self._max_line = _NO_LIMIT if max_line is None else max_line
+        self._max_data = _NO_LIMIT if max_data is None else max_data
+        self._size = 0  # characters of data in the event so far
         self._rest = bytearray()  # bytes after the last line end seen
         self._skip_lf = False  # the last line ended with CR: an LF next belongs to it
         self._at_start = True  # nothing decoded yet (a byte-order mark may come)
@@ -77,15 +120,20 @@ class SSEDecoder:
         rest = self._rest
         if not end:
             rest += chunk  # amortized: a bytearray grows in place, by a share of its size
+            self._check_line(rest)
             return []
         if rest:
             rest += chunk[:end]
+            self._check_lines(rest)
             lines = self._lines(rest)
             rest.clear()
         else:
-            lines = self._lines(chunk[:end])  # the whole chunk itself when it ends a line
+            block = chunk[:end]  # the whole chunk itself when it ends a line
+            self._check_lines(block)
+            lines = self._lines(block)
         if end < len(chunk):
             rest += chunk[end:]
+            self._check_line(rest)
         else:
             # A CR that ends the chunk ends its line; an LF first in the next belongs to it.
             self._skip_lf = chunk[-1] == _CR
@@ -96,6 +144,17 @@ class SSEDecoder:
         line = self._decode(self._rest)
         self._rest.clear()
         return self._walk([line, ""] if line else [""])
+
+    def _check_line(self, rest: bytearray) -> None:
+        """The bytes of an unfinished line may not pass the line limit."""
+        if len(rest) > self._max_line:
+            raise SSELimitError("line", self._max_line)
+
+    def _check_lines(self, block: bytes | bytearray) -> None:
+        """No line of ``block`` (which ends with a line end) may pass the line limit;
+        only a block longer than the limit is split to look."""
+        if len(block) > self._max_line and max(map(len, block.splitlines())) > self._max_line:
+            raise SSELimitError("line", self._max_line)
 
     def _lines(self, block: bytes | bytearray) -> list[str]:
         """The lines of ``block``, which ends with a line end."""
@@ -129,9 +188,11 @@ class SSEDecoder:
                         ServerSentEvent("\n".join(data), event, self._last_id, self._retry)
                     )
                     data.clear()
+                    self._size = 0
                 self._event = ""
             elif line[:6] == "data: ":  # the usual line, read as below without a partition
                 data.append(line[6:])
+                self._grow(len(line) - 5)  # its characters and the line break joining it
             else:
                 self._field(line, frames)
         return frames
@@ -143,6 +204,7 @@ class SSEDecoder:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._grow(len(value) + 1)
         elif not name:
             frames.append(SSEComment(value))
         elif name == "event":
@@ -152,3 +214,10 @@ class SSEDecoder:
                 self._last_id = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
+
+    def _grow(self, size: int) -> None:
+        """Count ``size`` more characters of data in the event (each line counts one
+        more, its line break, so endless empty ``data:`` lines pass the limit too)."""
+        self._size += size
+        if self._size > self._max_data:
+            raise SSELimitError("event", self._max_data)

@@ -1,7 +1,9 @@
 """One download answer, read by the drivers: a redirect, an error, or a body to keep.
 
 The drivers write a body to a temporary file beside the target and rename it into
-place only when it is complete, so no partial file is ever left at the target.
+place only when it is complete, so no partial file is ever left at the target. They
+write the bytes as sent (a download asks for ``Accept-Encoding: identity`` and is never
+decompressed), within the limits a `DownloadMeter` checks as each chunk arrives.
 """
 
 from __future__ import annotations
@@ -13,11 +15,19 @@ from urllib.parse import urljoin
 import attrs
 import httpx
 
-from ..errors import DownloadError
+from .._limits import ResponseLimits
+from ..errors import DownloadError, DownloadLimitError
 from .envelope import decode_body, error_for_response
 from .error_table import Endpoint
 
-__all__ = ["DownloadOutcome", "check_complete", "expected_size", "inspect_response", "temp_path"]
+__all__ = [
+    "DownloadMeter",
+    "DownloadOutcome",
+    "check_complete",
+    "expected_size",
+    "inspect_response",
+    "temp_path",
+]
 
 
 @attrs.frozen
@@ -55,8 +65,49 @@ def check_complete(expected: int | None, written: int) -> None:
 
 
 def expected_size(response: httpx.Response) -> int | None:
-    """``Content-Length`` of an uncompressed body, else ``None``."""
-    if response.headers.get("content-encoding", "identity") != "identity":
-        return None
-    value = response.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
+    """``Content-Length``, else ``None``: the bytes as sent, which are what is written."""
+    value = response.headers.get("content-length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+@attrs.define
+class DownloadMeter:
+    """The limits of one download, checked before each chunk is written.
+
+    Attributes:
+        expected: the announced size (``Content-Length``), or ``None``.
+        limits: the client's [ResponseLimits][nemovideo.ResponseLimits].
+        started: when the request was sent (the driver's clock).
+    """
+
+    expected: int | None
+    limits: ResponseLimits
+    started: float
+
+    def check(self, size: int, now: float) -> None:
+        """Raise [DownloadLimitError][nemovideo.DownloadLimitError] when ``size`` bytes
+        are more than announced (or, with no size announced, than
+        ``max_download_bytes``), or when the download has taken too long."""
+        if self.expected is not None and size > self.expected:
+            raise DownloadLimitError(
+                f"the server sent more than the {self.expected} bytes it announced "
+                "(Content-Length)",
+                limit="Content-Length",
+                value=self.expected,
+            )
+        ceiling = self.limits.max_download_bytes
+        if self.expected is None and size > ceiling:
+            raise DownloadLimitError(
+                f"the download is larger than {ceiling} bytes and its size was not "
+                "announced (ResponseLimits.max_download_bytes)",
+                limit="max_download_bytes",
+                value=ceiling,
+            )
+        seconds = self.limits.max_download_seconds
+        if now - self.started > seconds:
+            raise DownloadLimitError(
+                f"the download took longer than {seconds:g} s "
+                "(ResponseLimits.max_download_seconds)",
+                limit="max_download_seconds",
+                value=seconds,
+            )

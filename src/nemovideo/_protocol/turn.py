@@ -8,6 +8,9 @@ this module; every rule lives here once:
   retried;
 - limits: idle (no byte), heartbeats only, whole turn; each its own
   ``TurnTimeoutError`` kind;
+- sizes (``ResponseLimits``): the longest line, the largest event, the events a turn
+  keeps (heartbeats and comments are counted, never kept); past one, the turn ends
+  with ``ResponseTooLargeError``;
 - a dropped stream is recovered by reading state (30 s, then every 60 s, five
   unchanged reads = ``TurnLostError``), never by re-sending;
 - every turn ends by reading the state and listing what changed.
@@ -23,10 +26,12 @@ from typing import Any
 import attrs
 import httpx
 
+from .._limits import ResponseLimits
 from ..errors import (
     AgentError,
     APIError,
     NotSettledError,
+    ResponseTooLargeError,
     TurnError,
     TurnInProgressError,
     TurnLostError,
@@ -42,7 +47,7 @@ from .changes import draft_changes
 from .error_table import Endpoint
 from .events import decode_frame
 from .ops import Flow, Sleep
-from .sse import SSEDecoder
+from .sse import SSEDecoder, SSELimitError
 from .turn_policy import TurnPolicy
 
 logger = logging.getLogger("nemovideo")
@@ -92,26 +97,42 @@ def open_flow(
     return before, response
 
 
+TurnEnd = TurnError | ResponseTooLargeError
+"""What can end a turn other than its reply."""
+
+_SSE_LIMITS = {"line": "max_sse_line_bytes", "event": "max_sse_event_bytes"}
+
+
 @attrs.define
 class TurnMachine:
-    """Bytes of the stream in, events out; tracks the limits and the crash frame."""
+    """Bytes of the stream in, events out; tracks the limits and the crash frame.
+
+    ``events`` keeps every event but heartbeats (at most ``max_turn_events``), which
+    are counted in ``heartbeats``; ``pending`` holds those not yet handed out,
+    heartbeats included (at most the events of one chunk).
+    """
 
     policy: TurnPolicy
     started: float
     on_still_working: StillWorkingHook | None = None
+    limits: ResponseLimits = attrs.field(factory=ResponseLimits)
     events: list[AgentEvent] = attrs.field(factory=list)
+    heartbeats: int = 0
     crash: AgentCrash | None = None
     pending: deque[AgentEvent] = attrs.field(factory=deque)
     dropped: bool = False
     ended: bool = False
     reply: Reply | None = None
-    error: TurnError | None = None
-    _decoder: SSEDecoder = attrs.field(factory=SSEDecoder, alias="_decoder")
+    error: TurnEnd | None = None
+    _decoder: SSEDecoder = attrs.field(init=False)
     _last_real: float = attrs.field(default=0.0, alias="_last_real")
     _last_notice: float = attrs.field(default=0.0, alias="_last_notice")
 
     def __attrs_post_init__(self) -> None:
         self._last_real = self._last_notice = self.started
+        self._decoder = SSEDecoder(
+            max_line=self.limits.max_sse_line_bytes, max_data=self.limits.max_sse_event_bytes
+        )
 
     def take(self, read: bytes | httpx.TransportError | None, now: float) -> bool:
         """Take what one read of the stream gave: a chunk, ``None`` at the end of the
@@ -119,7 +140,8 @@ class TurnMachine:
 
         Returns whether the stream is over (its end, a crash frame, or a drop). A
         read timeout is the idle limit; it and the other limits end the turn with a
-        [TurnTimeoutError][nemovideo.TurnTimeoutError], which is raised.
+        [TurnTimeoutError][nemovideo.TurnTimeoutError], which is raised; a size limit
+        ends it with [ResponseTooLargeError][nemovideo.ResponseTooLargeError].
         """
         try:
             if isinstance(read, httpx.TransportError):
@@ -133,7 +155,7 @@ class TurnMachine:
                 return True
             self.pending.extend(self.feed(read, now))
             return self.crash is not None
-        except TurnError as error:
+        except (TurnError, ResponseTooLargeError) as error:
             self.end(error=error)
             raise
 
@@ -141,11 +163,11 @@ class TurnMachine:
         """The flow that ends the turn once the stream is over (see ``finish_flow``)."""
         return finish_flow(ctx, session_id, self, before, dropped=self.dropped)
 
-    def done(self, reply: Reply | None, error: TurnError | None) -> None:
+    def done(self, reply: Reply | None, error: TurnEnd | None) -> None:
         """Record how the finishing flow ended."""
         self.end(reply=reply, error=error)
 
-    def end(self, reply: Reply | None = None, error: TurnError | None = None) -> None:
+    def end(self, reply: Reply | None = None, error: TurnEnd | None = None) -> None:
         """The turn is over, with its reply or the error that ended it."""
         self.ended, self.reply, self.error = True, reply, error
 
@@ -162,22 +184,46 @@ class TurnMachine:
 
     def feed(self, chunk: bytes, now: float) -> list[AgentEvent]:
         """Decode a chunk; raises [TurnTimeoutError][nemovideo.TurnTimeoutError] when a
-        limit is passed."""
-        return self._take([e for f in self._decoder.feed(chunk) for e in decode_frame(f)], now)
+        time limit is passed, [ResponseTooLargeError][nemovideo.ResponseTooLargeError]
+        when a size limit is."""
+        try:
+            frames = self._decoder.feed(chunk)
+        except SSELimitError as error:
+            raise self.too_large(_SSE_LIMITS[error.kind], error.limit) from None
+        return self._take([e for f in frames for e in decode_frame(f)], now)
 
     def close(self, now: float) -> list[AgentEvent]:
         """The body ended: the events of a last unterminated frame."""
         return self._take([e for f in self._decoder.close() for e in decode_frame(f)], now)
 
     def _take(self, events: list[AgentEvent], now: float) -> list[AgentEvent]:
-        self.events.extend(events)
-        for event in events:
-            if isinstance(event, AgentCrash):
-                self.crash = event
-        if any(not isinstance(event, Heartbeat) for event in events):
+        kept = [event for event in events if not isinstance(event, Heartbeat)]
+        self.heartbeats += len(events) - len(kept)
+        if kept:
+            limit = self.limits.max_turn_events
+            if len(self.events) + len(kept) > limit:
+                raise self.too_large("max_turn_events", limit)
+            self.events.extend(kept)
+            for event in kept:
+                if isinstance(event, AgentCrash):
+                    self.crash = event
             self._last_real = now
         self.tick(now)
         return events
+
+    def too_large(self, limit: str, value: int) -> ResponseTooLargeError:
+        """The error of size limit ``limit`` (a field of ``ResponseLimits``)."""
+        what = {
+            "max_sse_line_bytes": f"a line longer than {value} bytes",
+            "max_sse_event_bytes": f"an event with more than {value} characters of data",
+            "max_turn_events": f"more than {value} events",
+        }[limit]
+        return ResponseTooLargeError(
+            f"the conversation stream sent {what} (ResponseLimits.{limit}); the turn may "
+            "still be running on the server, so read the state before sending anything else",
+            limit=limit,
+            value=value,
+        )
 
     def tick(self, now: float) -> None:
         """Check the limits and call the still-working hook when it is due."""

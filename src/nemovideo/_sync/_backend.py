@@ -31,6 +31,7 @@ __all__ = [
     "iter_body",
     "map_bounded",
     "new_http_client",
+    "raw_chunks",
     "raw_method",
     "run_blocking",
     "sleeper",
@@ -115,6 +116,15 @@ def iter_body(plan: MultipartPlan) -> Iterator[bytes]:
                 plan.progress.advance(plan.boundary, len(chunk))
     finally:
         chunks.close()
+
+
+def raw_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body's bytes as sent, never decompressed; an answer made already read (by a
+    mock transport) has only its content to give."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    yield from response.iter_raw()
 
 
 def entered(manager: AbstractContextManager[T]) -> AbstractContextManager[T]:

@@ -34,7 +34,7 @@ import httpx
 from .._config import Settings
 from .._credentials import ConfigFolder, SavedTokens
 from .._io import TempFileSink
-from .._protocol import concurrency, transfer
+from .._protocol import bodies, concurrency, transfer
 from .._protocol.auth import TokenSource, TokenState, choose_saved
 from .._protocol.calls import CallContext, anonymous_token_flow, is_event_stream
 from .._protocol.ops import Download, Flow, GetToken, Op, OpenStream, Send, Sleep, T
@@ -209,7 +209,10 @@ class Driver:
             body = backend.iter_body(plan) if plan is not None else None
             self._acquire()
             try:
-                return self._http.send(self._request(op, body), follow_redirects=False)
+                response = self._http.send(
+                    self._request(op, body), stream=True, follow_redirects=False
+                )
+                return self._read_whole(response)
             finally:
                 self._permits.release()
         if isinstance(op, OpenStream):
@@ -244,14 +247,24 @@ class Driver:
                 self._streams.add(response)  # the permit stays with the open stream
                 handed_over = True
                 return response
-            try:
-                response.read()
-            finally:
-                response.close()
-            return response
+            return self._read_whole(response)
         finally:
             if not handed_over:
                 self._permits.release()
+
+    def _read_whole(self, response: httpx.Response) -> httpx.Response:
+        """Read an answer opened as a stream, at most ``max_json_bytes`` of it (see
+        ``nemovideo._protocol.bodies``), close it, and return it read."""
+        limit = self.settings.response_limits.max_json_bytes
+        body = bytearray()
+        try:
+            bodies.check_size(response, bodies.announced_size(response), limit)
+            for chunk in response.iter_bytes():
+                body += chunk
+                bodies.check_size(response, len(body), limit)
+        finally:
+            response.close()
+        return bodies.answer_with(response, bytes(body))
 
     def close_stream(self, response: httpx.Response) -> None:
         """Close a response opened by an `OpenStream` and give its permit back (once,
@@ -315,16 +328,22 @@ class Driver:
         return tokens.status()
 
     def _download(self, op: Download) -> transfer.DownloadOutcome:
+        started = self.clock()
         response = self._http.send(self._request(op, None), stream=True, follow_redirects=False)
         try:
             if response.status_code >= 300:
-                response.read()
+                response = self._read_whole(response)
             outcome = transfer.inspect_response(response)
             if outcome is not None:
                 return outcome
-            sink = backend.run_blocking(TempFileSink, op.target, transfer.expected_size(response))
+            meter = transfer.DownloadMeter(
+                transfer.expected_size(response), self.settings.response_limits, started
+            )
+            sink = backend.run_blocking(TempFileSink, op.target, meter.expected)
             try:
-                for chunk in response.iter_bytes():
+                # The bytes as sent: never decompressed, so a compressed body cannot grow.
+                for chunk in backend.raw_chunks(response):
+                    meter.check(sink.written + len(chunk), self.clock())
                     backend.run_blocking(sink.write, chunk)
                     if op.on_progress is not None:
                         op.on_progress(sink.written, sink.expected)

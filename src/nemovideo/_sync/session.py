@@ -208,7 +208,12 @@ class Session:
         except BaseException:
             self._driver.turns.release(self.session_id)
             raise
-        machine = turns.TurnMachine(chosen, self._driver.clock(), on_still_working)
+        machine = turns.TurnMachine(
+            chosen,
+            self._driver.clock(),
+            on_still_working,
+            limits=self._driver.settings.response_limits,
+        )
         return Turn(self._driver, self.session_id, before, response, machine, given)
 
     def wait_until_settled(

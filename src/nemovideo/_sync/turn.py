@@ -87,6 +87,12 @@ class Turn:
             )
 
     @property
+    def heartbeats(self) -> int:
+        """The heartbeats and comments received so far: handed out as they come, but
+        counted rather than kept in the [Reply][nemovideo.Reply]'s ``events``."""
+        return self._machine.heartbeats
+
+    @property
     def ended(self) -> bool:
         """Whether the turn is over (its reply or its error is known)."""
         return self._machine.ended

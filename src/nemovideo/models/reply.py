@@ -28,7 +28,9 @@ class Reply(Model):
         tool_calls: tool calls from non-partial events.
         tool_results: tool results from non-partial events.
         errors: errors the agent reported while the turn went on.
-        events: every event, in order, heartbeats included.
+        events: every event, in order; a turn keeps no heartbeats (it counts them:
+            [AsyncTurn.heartbeats][nemovideo.AsyncTurn.heartbeats]) and at most
+            ``ResponseLimits.max_turn_events`` events.
         changes: what changed in the draft between the state before and after.
         state_before: the state read before the message was sent.
         state_after: the state read after the turn (``None`` if it could not be read).

@@ -1,0 +1,58 @@
+"""Answer bodies read with a cap: how big a JSON (or error) answer may be.
+
+The drivers read every answer that is not a stream or a download chunk by chunk and
+stop at ``ResponseLimits.max_json_bytes``; an announced ``Content-Length`` above it
+fails before anything is read. The body read becomes a whole ``httpx.Response`` again,
+so the flows read it as any other answer.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from ..errors import ResponseTooLargeError
+
+__all__ = ["JSON_LIMIT", "announced_size", "answer_with", "check_size", "too_large"]
+
+JSON_LIMIT = "max_json_bytes"
+"""The field of ``ResponseLimits`` that caps an answer read whole."""
+
+
+def announced_size(response: httpx.Response) -> int | None:
+    """The answer's ``Content-Length`` when it is a plain number, else ``None``."""
+    value = response.headers.get("content-length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+    """The error of an answer larger than ``limit`` bytes."""
+    return ResponseTooLargeError(
+        f"the answer is larger than {limit} bytes (ResponseLimits.{JSON_LIMIT})",
+        limit=JSON_LIMIT,
+        value=limit,
+        status_code=response.status_code,
+    )
+
+
+def check_size(response: httpx.Response, size: int | None, limit: int) -> None:
+    """Raise [ResponseTooLargeError][nemovideo.ResponseTooLargeError] when ``size``
+    bytes (read, or announced: ``None`` when not) are more than ``limit``."""
+    if size is not None and size > limit:
+        raise too_large(response, limit)
+
+
+def answer_with(response: httpx.Response, body: bytes) -> httpx.Response:
+    """``response`` read: the same status, headers and request, with ``body`` (already
+    decoded, so without its ``Content-Encoding``) as its content."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() != "content-encoding"
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+    )
