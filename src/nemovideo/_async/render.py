@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import _bars as bars
 from .._config import Settings
 from .._protocol import download as dl
 from .._protocol import render as rendering
@@ -67,6 +68,8 @@ class AsyncRender:
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: Callable[[RenderStatus], None] | None = None,
+        *,
+        progress: bool = False,
     ) -> RenderStatus:
         """Poll until the render completes; a failed render is resubmitted once.
 
@@ -74,6 +77,8 @@ class AsyncRender:
             timeout: seconds to wait in all (default 600).
             poll_interval: seconds between polls; default 1 s growing 1.5x to 5 s.
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
+            progress: draw a live bar of the render's percentage (in a notebook or a
+                terminal); needs the ``progress`` extra.
 
         Raises:
             RenderFailedError: it failed twice, or failed once when re-attached without
@@ -81,13 +86,14 @@ class AsyncRender:
                 attached).
             RenderTimeoutError: ``timeout`` passed first; resume later by id.
         """
-        return await self._driver.call(
-            rendering.wait,
-            self._job,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
+        with bars.render_bar(progress) as bar:
+            return await self._driver.call(
+                rendering.wait,
+                self._job,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_progress=bars.chain(on_progress, bar),
+            )
 
     async def download(
         self,
@@ -95,6 +101,7 @@ class AsyncRender:
         on_progress: Callable[[int, int | None], None] | None = None,
         *,
         timeout: float = 600.0,
+        progress: bool = False,
     ) -> Path:
         """Wait if needed, then download the video to ``path`` (a file, or a folder for
         ``<render id>.mp4``).
@@ -106,11 +113,14 @@ class AsyncRender:
             path: the file to write, or an existing folder.
             on_progress: called with ``(bytes written, total bytes or None)``.
             timeout: seconds to wait for the render first, if it is not done (default 600).
+            progress: draw a live bar of the bytes written (in a notebook or a
+                terminal); needs the ``progress`` extra.
         """
         target = dl.target_path(path, self._job.id)
-        return await self._driver.call(
-            rendering.fetch, self._job, target, on_progress, timeout=timeout
-        )
+        with bars.download_bar(progress) as bar:
+            return await self._driver.call(
+                rendering.fetch, self._job, target, bars.chain(on_progress, bar), timeout=timeout
+            )
 
 
 def _restore(cls: type[AsyncRender], settings: Settings, job: rendering.RenderJob) -> AsyncRender:

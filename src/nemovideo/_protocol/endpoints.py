@@ -15,7 +15,7 @@ from .calls import Call, CallContext, call_flow
 from .error_table import Endpoint
 from .ops import Flow
 from .requests import MultipartPlan
-from .uploads import url_name
+from .uploads import UploadItem, url_name
 
 APP_NAME = "nemo_agent"
 
@@ -95,7 +95,7 @@ def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow
     """Upload with a multipart body (streamed from disk by the driver)."""
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     data = yield from call_flow(ctx, Call("POST", path, multipart=plan, name=Endpoint.UPLOAD))
-    return answers.uploads(data, [p.path.name for p in plan.parts])
+    return answers.uploads(data, [p.name for p in plan.parts])
 
 
 def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list[Upload]]:
@@ -108,6 +108,13 @@ def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list
     body = {"urls": list(urls), "source_type": "url"}
     data = yield from call_flow(ctx, Call("POST", path, json=body, name=Endpoint.UPLOAD))
     return answers.uploads(data, [url_name(u) for u in urls])
+
+
+def upload(ctx: CallContext, session_id: str, item: UploadItem) -> Flow[list[Upload]]:
+    """One checked input of a batch: a URL by the URLs endpoint, anything else as a body."""
+    if item.plan is None:
+        return (yield from upload_urls(ctx, session_id, [item.source.label]))
+    return (yield from upload_files(ctx, session_id, item.plan))
 
 
 RENDER_PATH = "/api/render/proxy/lambda"

@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .. import NemoVideo
-from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS, extension
+from .._protocol.uploads import ACCEPTED_EXTENSIONS, VIDEO_EXTENSIONS, expand_folders
 from .._version import __version__
 from ..intents import translate_gui
 from ..models.progress import WorkflowProgress
@@ -62,20 +62,6 @@ def main_options(
     ] = False,
 ) -> None:
     """The NemoVideo agent API from a shell."""
-
-
-def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
-    """Each folder replaced by its files with these extensions (sorted, not recursive)."""
-    expanded: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            expanded.append(path)
-            continue
-        found = sorted(p for p in path.iterdir() if p.is_file() and extension(p) in extensions)
-        if not found:
-            fail(f"no {'/'.join(sorted(extensions))} files in the folder {str(path)!r}")
-        expanded += found
-    return expanded
 
 
 @contextlib.contextmanager
@@ -271,8 +257,8 @@ def upload(
     as_json: AsJson = False,
 ) -> None:
     """Upload files into a session."""
-    files = expand_folders(files, ACCEPTED_EXTENSIONS)
     with reported(), NemoVideo() as client:
+        files = expand_folders(files, ACCEPTED_EXTENSIONS)
         uploads = client.session(session_id).upload(files)
     json_or(
         as_json,
