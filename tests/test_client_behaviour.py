@@ -271,7 +271,7 @@ async def test_bad_files_are_refused_before_anything_is_sent(
     with pytest.raises(UnsupportedFileTypeError, match=r"notes\.txt"):
         await done(session.upload(("notes.txt", b"hi")))
     with pytest.raises(TypeError, match="need a file name"):
-        await done(session.upload(b"bytes alone"))  # type: ignore[arg-type]
+        await done(session.upload(b"bytes alone"))
     with pytest.raises(UnsupportedFileTypeError):
         await done(session.upload(tmp_path / "missing.docx"))  # the type needs no disk
     assert service.seen == []

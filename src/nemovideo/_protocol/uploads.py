@@ -269,9 +269,7 @@ def multipart_plan(files: Iterable[Source], field: str = "files") -> MultipartPl
         if source.content is None or source.size is None:
             raise ValueError(f"{source.label!r} is a URL: the service fetches it")
         content_type = (
-            source.media_type
-            or mimetypes.guess_type(source.name)[0]
-            or "application/octet-stream"
+            source.media_type or mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         )
         head = (
             f"--{boundary}\r\n"
