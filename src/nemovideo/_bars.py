@@ -28,23 +28,30 @@ def _tqdm() -> Any:
 
 
 class _Bar:
-    """One tqdm bar fed with absolute figures, from any thread."""
+    """One tqdm bar fed with absolute figures, from any thread; drawn from its first
+    figure on (so it starts with its total known)."""
 
     def __init__(self, description: str, total: float | None, *, unit: str, scale: bool) -> None:
         self._lock = threading.Lock()
-        self._bar = _tqdm()(
-            total=total,
-            desc=description,
-            unit=unit,
-            unit_scale=scale,
-            unit_divisor=1024 if scale else 1000,
-            dynamic_ncols=True,
-        )
+        self._make = _tqdm()  # the extra is checked before anything is sent
+        self._options = {
+            "desc": description,
+            "total": total,
+            "unit": unit,
+            "unit_scale": scale,
+            "unit_divisor": 1024 if scale else 1000,
+            "dynamic_ncols": True,
+        }
+        self._bar: Any = None
 
     def to(self, done: float, total: float | None = None, detail: str | None = None) -> None:
         """Show ``done`` of ``total`` (and a few words after the bar)."""
         with self._lock:
-            if total is not None and total != self._bar.total:
+            if self._bar is None:
+                self._bar = self._make(
+                    **{**self._options, "total": total or self._options["total"]}
+                )
+            elif total is not None and total != self._bar.total:
                 self._bar.total = total
             if detail is not None:
                 self._bar.set_postfix_str(detail, refresh=False)
@@ -53,7 +60,8 @@ class _Bar:
     def close(self) -> None:
         """Draw the last state and stop."""
         with self._lock:
-            self._bar.close()
+            if self._bar is not None:
+                self._bar.close()
 
 
 @contextlib.contextmanager
