@@ -145,13 +145,13 @@ def test_pieces_then_finals_join_with_newlines_and_skip_thoughts() -> None:
 
 
 def test_trailing_noise_is_held_back_and_dropped_but_shown_when_more_follows() -> None:
-    answer = [text("Ranked."), text(NOISE, id="2")]
+    answer: list[AgentEvent] = [text("Ranked."), text(NOISE, id="2")]
     assert streamed(answer) == "Ranked."
     assert Reply.from_events(answer).text == "Ranked."
     more = [*answer, text("Here is more.", id="3")]
     assert streamed(more) == f"Ranked.\n{NOISE}\nHere is more."
     assert Reply.from_events(more).text == f"Ranked.\n{NOISE}\nHere is more."
-    alone = [text(NOISE)]
+    alone: list[AgentEvent] = [text(NOISE)]
     assert streamed(alone) == Reply.from_events(alone).text == NOISE
 
 
