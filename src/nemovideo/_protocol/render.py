@@ -148,7 +148,8 @@ def poll_intervals(fixed: float | None) -> Callable[[int], float]:
         if isinstance(fixed, bool) or not isinstance(fixed, int | float) or not fixed >= 0:
             raise ValueError(f"poll_interval must be a number of seconds >= 0, not {fixed!r}")
         return lambda n: fixed
-    return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH**n)
+    # The exponent stops growing once past the cap: 1.5**n overflows a float at n ~ 1750.
+    return lambda n: min(MAX_POLL, FIRST_POLL * POLL_GROWTH ** min(n, 64))
 
 
 def wait(
