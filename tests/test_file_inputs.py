@@ -201,6 +201,9 @@ async def test_bad_inputs_are_refused_before_anything_is_sent(
     for bad, error, message in cases:
         with pytest.raises(error, match=message):
             await done(session.upload([good, bad] if bad != [] else bad))
+    shared = io.BytesIO(b"one stream")
+    with pytest.raises(ValueError, match="the same file object is given twice"):
+        await done(session.upload([("a.mp4", shared), ("b.mp4", shared)]))
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(FileNotFoundError, match=r"no aac/avi/.* files in the folder"):

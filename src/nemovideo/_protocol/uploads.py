@@ -88,7 +88,7 @@ def extension(path: Path) -> str:
 
 def is_url(value: object) -> bool:
     """Whether an input is an ``http(s)://`` URL (uploaded by the service fetching it)."""
-    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
 def _check_type(name: str, label: str) -> None:
@@ -254,7 +254,14 @@ def check_files(
     items = expand_folders(items, extensions)
     if not items:
         raise ValueError("no files to upload")
-    return [check(item) for item in items]
+    sources = [check(item) for item in items]
+    streams = [s.content for s in sources if not isinstance(s.content, Path | bytes | None)]
+    if len({id(stream) for stream in streams}) < len(streams):
+        raise ValueError(
+            "the same file object is given twice: one stream cannot be read by two "
+            "uploads at once; open the file once per upload"
+        )
+    return sources
 
 
 def _quote(name: str) -> str:
