@@ -266,10 +266,12 @@ async def test_bad_files_are_refused_before_anything_is_sent(
         await done(session.upload([good, tmp_path / "missing.mp4"]))
     folder = tmp_path / "folder.mp4"
     folder.mkdir()
-    with pytest.raises(IsADirectoryError):
-        await done(session.upload(folder))
-    with pytest.raises(IsADirectoryError, match="pass the files in it"):
-        await done(session.upload(tmp_path))  # a folder without an extension
+    with pytest.raises(FileNotFoundError, match=r"no .* files in the folder .*folder\.mp4"):
+        await done(session.upload(folder))  # a folder is its media files: none here
+    with pytest.raises(UnsupportedFileTypeError, match=r"notes\.txt"):
+        await done(session.upload(("notes.txt", b"hi")))
+    with pytest.raises(TypeError, match="need a file name"):
+        await done(session.upload(b"bytes alone"))
     with pytest.raises(UnsupportedFileTypeError):
         await done(session.upload(tmp_path / "missing.docx"))  # the type needs no disk
     assert service.seen == []

@@ -62,3 +62,18 @@ async def test_a_message_the_agent_cannot_act_on_changes_nothing(api: Api) -> No
     assert reply.tool_calls == ()
     assert "I can add a title" in reply.text
     assert credits.available == 95
+
+
+async def test_the_text_stream_of_an_edit(api: Api) -> None:
+    async with api.client() as client:
+        session = await done(client.create_session())
+        opened = session.send("add a title 'Night Drive'")
+        turn = await done(opened) if api.kind == "async" else opened
+        if api.kind == "async":
+            pieces = [text async for text in turn.text_stream]
+        else:
+            pieces = list(turn.text_stream)
+        reply = await done(turn.result())
+    assert len(pieces) >= 2
+    assert "".join(pieces) == reply.text
+    assert reply.text.startswith('I added the title "Night Drive"')

@@ -5,26 +5,46 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 from pathlib import Path
+from typing import IO
 
-from ._protocol.requests import CHUNK_SIZE, MultipartPlan
+from ._protocol.requests import CHUNK_SIZE, FilePart, MultipartPlan
 from ._protocol.transfer import check_complete, temp_path
 from .errors import NemoVideoError
 
 
 def iter_multipart(plan: MultipartPlan) -> Generator[bytes, None, None]:
-    """The body of ``plan``, read from disk chunk by chunk (never whole)."""
+    """The body of ``plan``, read chunk by chunk (never whole): from disk, from bytes in
+    memory, or from a file object sought back to where it started."""
     for part in plan.parts:
         yield part.head
-        remaining = part.size
-        with open(part.path, "rb") as handle:
-            while remaining > 0:
-                chunk = handle.read(min(CHUNK_SIZE, remaining))
-                if not chunk:
-                    raise NemoVideoError(f"{part.path.name!r} got shorter while it was uploading")
-                remaining -= len(chunk)
-                yield chunk
+        yield from _content(part)
         yield b"\r\n"
     yield plan.tail
+
+
+def _content(part: FilePart) -> Generator[bytes, None, None]:
+    content = part.content
+    if isinstance(content, bytes):
+        view = memoryview(content)
+        for start in range(0, part.size, CHUNK_SIZE):
+            yield bytes(view[start : start + CHUNK_SIZE])
+        return
+    if isinstance(content, Path):
+        with open(content, "rb") as handle:
+            yield from _read(handle, part)
+        return
+    content.seek(part.start)
+    yield from _read(content, part)
+
+
+def _read(handle: IO[bytes], part: FilePart) -> Generator[bytes, None, None]:
+    remaining = part.size
+    while remaining > 0:
+        chunk = handle.read(min(CHUNK_SIZE, remaining))
+        if not chunk:
+            raise NemoVideoError(f"{part.name!r} got shorter while it was uploading")
+        remaining -= len(chunk)
+        yield chunk
 
 
 class TempFileSink:

@@ -26,6 +26,7 @@ from .driver import AsyncDriver
 
 if TYPE_CHECKING:
     from .._protocol.leaderboard import Layout, Orientation
+    from .._protocol.uploads import FileInput
     from ..models.credits import Credits
     from ..models.leaderboard import Leaderboard
     from ..models.progress import WorkflowProgress
@@ -353,7 +354,7 @@ class AsyncNemoVideo:
 
     async def leaderboard(
         self,
-        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        clips: FileInput | Sequence[FileInput],
         *,
         prompt: str | None = None,
         top: int = 5,
@@ -364,6 +365,7 @@ class AsyncNemoVideo:
         on_progress: Callable[[WorkflowProgress], None] | None = None,
         on_text: Callable[[str], None] | None = None,
         poll_interval: float | None = None,
+        progress: bool = False,
         **options: Unpack[RequestOptions],
     ) -> Leaderboard:
         """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
@@ -373,7 +375,9 @@ class AsyncNemoVideo:
         exports at 1920x1080 (1080x1920 for portrait) and downloads to ``output``.
 
         Args:
-            clips: the video files to rank.
+            clips: the videos to rank: anything
+                [upload][nemovideo.AsyncSession.upload] takes (paths, a folder of
+                videos, URLs, ``(filename, bytes or file)`` tuples, binary files).
             prompt: what to ask (default: rank by engagement score and show the top
                 performers).
             top: how many clips the video shows (default 5).
@@ -388,6 +392,8 @@ class AsyncNemoVideo:
             on_text: called with the agent's text as it streams.
             poll_interval: seconds between render status reads (default: the
                 growing schedule of [wait][nemovideo.AsyncRender.wait]).
+            progress: draw one live bar over the stages (in a notebook or a
+                terminal); needs the ``progress`` extra.
             **options: per-request options of every request it makes (see
                 [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` is refused
                 (the clips go up as multipart bodies).
@@ -397,6 +403,7 @@ class AsyncNemoVideo:
                 (nothing was spent).
             RankingNotFoundError: the agent's answer held no ranking.
         """
+        from .. import _bars as bars
         from .._protocol.leaderboard import LeaderboardPlan
         from .._protocol.render import poll_intervals
         from .leaderboard import run_leaderboard
@@ -405,15 +412,16 @@ class AsyncNemoVideo:
             clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
         )
         poll_intervals(poll_interval)  # checked before anything is spent
-        return await run_leaderboard(
-            self._driver,
-            plan,
-            concurrency=concurrency,
-            on_progress=on_progress,
-            on_text=on_text,
-            poll_interval=poll_interval,
-            options=self._options.merged(options),
-        )
+        with bars.workflow_bar(progress) as bar:
+            return await run_leaderboard(
+                self._driver,
+                plan,
+                concurrency=concurrency,
+                on_progress=bars.chain(on_progress, bar),
+                on_text=on_text,
+                poll_interval=poll_interval,
+                options=self._options.merged(options),
+            )
 
 
 class AsyncNemoVideoWithRawResponse:

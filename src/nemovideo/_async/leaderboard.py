@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import attrs
 
@@ -40,13 +39,16 @@ async def run_leaderboard(
     tracker = ProgressTracker(on_progress)
     plan.check_credits(await driver.call_with(chosen, endpoints.credits))
     session = await AsyncSession.create(driver, language="en", task_name="project", options=chosen)
-    tracker.expect_files({p.name: size for p, size in zip(plan.clips, plan.sizes, strict=True)})
+    tracker.expect_files({c.name: size for c, size in zip(plan.clips, plan.sizes, strict=True)})
 
-    async def one(path: Path) -> list[Upload]:
-        return await session.upload(path, on_progress=tracker.upload_reporter(path.name))
+    async def one(clip: uploads.Source) -> list[Upload]:
+        item = uploads.plan_batch([clip])
+        reporter = tracker.upload_reporter(clip.name)
+        sent = uploads.with_progress(item, reporter)[0]
+        return await driver.call_with(chosen, endpoints.upload, session.session_id, sent)
 
     results = await backend.map_bounded(one, plan.clips, concurrency)
-    uploaded = uploads.combine(plan.clips, results)
+    uploaded = uploads.combine([clip.label for clip in plan.clips], results)
     tracker.report("ranking", 0.0, "asking the agent")
     async with await session.send(plan.message(), on_still_working=tracker.turn_reporter()) as turn:
         async for event in turn:

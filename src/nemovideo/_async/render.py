@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Unpack
 
+from .. import _bars as bars
 from .._config import Settings
 from .._protocol import download as dl
 from .._protocol import render as rendering
@@ -90,6 +91,8 @@ class AsyncRender:
         timeout: float = 600.0,
         poll_interval: float | None = None,
         on_progress: Callable[[RenderStatus], None] | None = None,
+        *,
+        progress: bool = False,
         **options: Unpack[PollOptions],
     ) -> RenderStatus:
         """Poll until the render completes; a failed render is resubmitted once.
@@ -98,6 +101,8 @@ class AsyncRender:
             timeout: seconds to wait in all (default 600).
             poll_interval: seconds between polls; default 1 s growing 1.5x to 5 s.
             on_progress: called with each [RenderStatus][nemovideo.RenderStatus] read.
+            progress: draw a live bar of the render's percentage (in a notebook or a
+                terminal); needs the ``progress`` extra.
             **options: per-request options of each poll (see
                 [PollOptions][nemovideo.PollOptions]).
 
@@ -107,14 +112,15 @@ class AsyncRender:
                 attached).
             RenderTimeoutError: ``timeout`` passed first; resume later by id.
         """
-        return await self._driver.call_with(
-            self._options.merged(options),
-            rendering.wait,
-            self._job,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
+        with bars.render_bar(progress) as bar:
+            return await self._driver.call_with(
+                self._options.merged(options),
+                rendering.wait,
+                self._job,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_progress=bars.chain(on_progress, bar),
+            )
 
     async def download(
         self,
@@ -122,6 +128,7 @@ class AsyncRender:
         on_progress: Callable[[int, int | None], None] | None = None,
         *,
         timeout: float = 600.0,
+        progress: bool = False,
         **options: Unpack[PollOptions],
     ) -> Path:
         """Wait if needed, then download the video to ``path`` (a file, or a folder for
@@ -134,18 +141,21 @@ class AsyncRender:
             path: the file to write, or an existing folder.
             on_progress: called with ``(bytes written, total bytes or None)``.
             timeout: seconds to wait for the render first, if it is not done (default 600).
+            progress: draw a live bar of the bytes written (in a notebook or a
+                terminal); needs the ``progress`` extra.
             **options: per-request options (see [PollOptions][nemovideo.PollOptions]);
                 the storage host the video may come from gets none of the extras.
         """
         target = dl.target_path(path, self._job.id)
-        return await self._driver.call_with(
-            self._options.merged(options),
-            rendering.fetch,
-            self._job,
-            target,
-            on_progress,
-            timeout=timeout,
-        )
+        with bars.download_bar(progress) as bar:
+            return await self._driver.call_with(
+                self._options.merged(options),
+                rendering.fetch,
+                self._job,
+                target,
+                bars.chain(on_progress, bar),
+                timeout=timeout,
+            )
 
 
 class AsyncRenderWithRawResponse:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import Any, Unpack
 
+from .. import _bars as bars
 from .._config import Settings
 from .._protocol import endpoints, uploads
 from .._protocol import render as rendering
 from .._protocol import turn as turns
 from .._protocol.options import CallOptions, PollOptions, RequestOptions
-from .._protocol.requests import MultipartPlan
 from .._protocol.turn_policy import TurnPolicy
+from .._protocol.uploads import FileInput
 from ..models.changes import Change
 from ..models.state import SessionState
 from ..models.upload import Upload
@@ -102,22 +102,38 @@ class AsyncSession:
 
     async def upload(
         self,
-        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        files: FileInput | Iterable[FileInput],
         on_progress: Callable[[int, int], None] | None = None,
         *,
         concurrency: int = 4,
+        progress: bool = False,
         **options: Unpack[RequestOptions],
     ) -> list[Upload]:
-        """Upload local files, streamed from disk, up to ``concurrency`` at once.
+        """Upload files, streamed in chunks (never read whole), up to ``concurrency`` at once.
 
-        Every file is checked first (type, size, existence); if one is bad nothing is
+        Takes one input or several, of any of these kinds:
+
+        - a path (``str`` or ``pathlib.Path``) to a file;
+        - a path to a folder: its media files, sorted by name (not recursive);
+        - an ``http(s)://`` URL: the service fetches it (as
+          [upload_urls][nemovideo.AsyncSession.upload_urls]);
+        - a ``(filename, bytes)`` or ``(filename, file)`` tuple, with an optional media
+          type third: ``("clip.mp4", data, "video/mp4")``;
+        - a binary file object, with its name (``open(path, "rb")``).
+
+        A file object is read from where it is, in chunks, and must be seekable (a
+        retry sends it again); a pipe or socket is refused with a ``TypeError``.
+
+        Every input is checked first (type, size, existence); if one is bad nothing is
         sent. When some files of a batch fail, [UploadError][nemovideo.UploadError]
         names them and carries the uploads that went through.
 
         Args:
-            paths: a file, or several.
+            files: a file, or several.
             on_progress: called with ``(bytes sent, total bytes)`` of the whole batch.
             concurrency: how many files go up at once (default 4).
+            progress: draw a live bar (in a notebook or a terminal); needs the
+                ``progress`` extra.
             **options: per-request options of each file's request (see
                 [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` is refused
                 (a multipart body has no JSON to merge it into).
@@ -131,15 +147,15 @@ class AsyncSession:
                 "upload sends a multipart body, which takes no extra_body; "
                 "use upload_urls or another call with a JSON body for extra fields"
             )
-        plans = uploads.with_progress(uploads.plan_batch(paths), on_progress)
+        items = uploads.plan_batch(files)
+        with bars.upload_bar(progress) as bar:
+            items = uploads.with_progress(items, bars.chain(on_progress, bar))
 
-        async def one(plan: MultipartPlan) -> list[Upload]:
-            return await self._driver.call_with(
-                chosen, endpoints.upload_files, self.session_id, plan
-            )
+            async def one(item: uploads.UploadItem) -> list[Upload]:
+                return await self._driver.call_with(chosen, endpoints.upload, self.session_id, item)
 
-        results = await backend.map_bounded(one, plans, concurrency)
-        return uploads.combine([plan.parts[0].path for plan in plans], results)
+            results = await backend.map_bounded(one, items, concurrency)
+        return uploads.combine([item.source.label for item in items], results)
 
     async def upload_urls(self, urls: list[str], **options: Unpack[RequestOptions]) -> list[Upload]:
         """Have the service fetch media from ``http(s)`` URLs (``options``: see

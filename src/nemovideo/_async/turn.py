@@ -13,6 +13,7 @@ state is read) or when the turn is closed, whichever comes first, and only once.
 from __future__ import annotations
 
 import warnings
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
@@ -22,7 +23,7 @@ from .._protocol.options import CallOptions
 from .._protocol.turn import TurnMachine
 from ..errors import TurnError
 from ..models.events import AgentEvent
-from ..models.reply import Reply
+from ..models.reply import Reply, TextJoiner
 from ..models.state import SessionState
 from .driver import AsyncDriver
 
@@ -120,6 +121,30 @@ class AsyncTurn:
                     raise machine.error
                 raise StopAsyncIteration
             await self._pull()
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """The agent's text as it arrives: partial pieces at once, then what the final
+        text adds, a newline between messages; joined, the pieces are ``reply.text``.
+
+        It reads the turn's events from where the turn is (as iterating the turn does,
+        sharing the same stream): use it *instead of* iterating the events, then call
+        `result` for the [Reply][nemovideo.Reply]. A turn that ends in an error raises
+        it from the loop, as iterating the events does.
+
+            async with await session.send("rank these clips") as turn:
+                async for text in turn.text_stream:
+                    print(text, end="", flush=True)
+                reply = await turn.result()
+        """
+        return self._texts()
+
+    async def _texts(self) -> AsyncIterator[str]:
+        joiner = TextJoiner()
+        async for event in self:
+            shown = joiner.feed(event)
+            if shown:
+                yield shown
 
     async def result(self) -> Reply:
         """Read the rest of the turn and return its [Reply][nemovideo.Reply].

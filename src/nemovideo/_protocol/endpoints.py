@@ -16,7 +16,7 @@ from .error_table import Endpoint
 from .ops import Flow
 from .requests import MultipartPlan
 from .responses import with_info
-from .uploads import url_name
+from .uploads import UploadItem, url_name
 
 APP_NAME = "nemo_agent"
 
@@ -98,7 +98,7 @@ def upload_files(ctx: CallContext, session_id: str, plan: MultipartPlan) -> Flow
     path = f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}"
     call = Call("POST", path, multipart=plan, name=Endpoint.UPLOAD)
     answer = yield from answer_flow(ctx, call)
-    found = answers.uploads(answer.data, [p.path.name for p in plan.parts])
+    found = answers.uploads(answer.data, [p.name for p in plan.parts])
     return [with_info(upload, answer.info) for upload in found]
 
 
@@ -114,6 +114,13 @@ def upload_urls(ctx: CallContext, session_id: str, urls: list[str]) -> Flow[list
     answer = yield from answer_flow(ctx, call)
     found = answers.uploads(answer.data, [url_name(u) for u in urls])
     return [with_info(upload, answer.info) for upload in found]
+
+
+def upload(ctx: CallContext, session_id: str, item: UploadItem) -> Flow[list[Upload]]:
+    """One checked input of a batch: a URL by the URLs endpoint, anything else as a body."""
+    if item.plan is None:
+        return (yield from upload_urls(ctx, session_id, [item.source.label]))
+    return (yield from upload_files(ctx, session_id, item.plan))
 
 
 RENDER_PATH = "/api/render/proxy/lambda"

@@ -66,8 +66,9 @@ class LeaderboardPlan:
     and options before anything is sent.
 
     Attributes:
-        clips: the clips, checked to exist and be of an accepted type and size.
-        sizes: their sizes in bytes, in the same order.
+        clips: the clips, checked to exist and be of an accepted type and size (a
+            folder stands for its videos; URLs are fetched by the service).
+        sizes: their sizes in bytes, in the same order (0 for a URL).
         prompt: what to ask the agent.
         top: how many clips the video shows.
         layout: ``"sequence"`` or ``"grid"``.
@@ -75,7 +76,7 @@ class LeaderboardPlan:
         output: the MP4 to write.
     """
 
-    clips: tuple[Path, ...]
+    clips: tuple[upload_rules.Source, ...]
     sizes: tuple[int, ...]
     prompt: str
     top: int
@@ -86,7 +87,7 @@ class LeaderboardPlan:
     @classmethod
     def make(
         cls,
-        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        clips: upload_rules.FileInput | Sequence[upload_rules.FileInput],
         *,
         prompt: str | None,
         top: int,
@@ -96,8 +97,8 @@ class LeaderboardPlan:
     ) -> LeaderboardPlan:
         """Check everything that can be checked before a request (files, options)."""
         check_options(top=top, layout=layout, orientation=orientation)
-        checked = upload_rules.check_files(clips)
-        names = [path.name for path, _ in checked]
+        checked = upload_rules.check_files(clips, upload_rules.VIDEO_EXTENSIONS)
+        names = [source.name for source in checked]
         if len(set(names)) != len(names):
             raise ValueError("two clips have the same file name; rename one so results are clear")
         target = Path(output).expanduser()
@@ -106,8 +107,8 @@ class LeaderboardPlan:
         if not target.parent.is_dir():
             raise FileNotFoundError(f"folder for the video does not exist: {str(target.parent)!r}")
         return cls(
-            clips=tuple(path for path, _ in checked),
-            sizes=tuple(size for _, size in checked),
+            clips=tuple(checked),
+            sizes=tuple(source.size or 0 for source in checked),
             prompt=(prompt or DEFAULT_PROMPT).strip(),
             top=top,
             layout=layout,  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from ..errors import (
     ServerError,
 )
 from ..models.render import RenderStatus
+from ..models.video import video_html
 from . import answers, endpoints
 from .calls import Call, CallContext, answer_flow
 from .download import download
@@ -60,7 +61,8 @@ class RenderJob:
     downloaded: Path | None = None
 
     def html(self) -> str:
-        """A notebook view: the status, and a video player once downloaded."""
+        """A notebook view: the status, and a video player once downloaded (see
+        ``nemovideo.models.video``)."""
         from html import escape
 
         status = self.last_status
@@ -70,8 +72,7 @@ class RenderJob:
         head = f"<p>Render <code>{escape(self.id)}</code>: {escape(state)}</p>"
         if self.downloaded is None:
             return head
-        src = escape(self.downloaded.as_posix(), quote=True)
-        return f'{head}<video src="{src}" controls style="max-width:100%"></video>'
+        return head + video_html(self.downloaded)
 
 
 def submit(ctx: CallContext, job: RenderJob) -> Flow[RenderStatus]:

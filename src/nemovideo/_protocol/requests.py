@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import httpx
@@ -19,11 +19,15 @@ CHUNK_SIZE = 1024 * 1024
 
 @attrs.frozen
 class FilePart:
-    """One file of a multipart body: its part header, where its bytes are, and how many."""
+    """One file of a multipart body: its part header, its file name, how many bytes,
+    and where they are: a file on disk, bytes in memory, or a seekable binary file
+    object read from ``start`` (sought back there each time the body is sent)."""
 
     head: bytes
-    path: Path
+    name: str
     size: int
+    content: Path | bytes | IO[bytes] = attrs.field(eq=False)
+    start: int = 0
 
 
 @attrs.define
@@ -50,7 +54,7 @@ class UploadProgress:
 
 @attrs.frozen
 class MultipartPlan:
-    """A multipart/form-data body streamed from disk, with its exact length known up front."""
+    """A multipart/form-data body streamed in chunks, with its exact length known up front."""
 
     boundary: str
     parts: tuple[FilePart, ...]

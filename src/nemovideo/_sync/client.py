@@ -28,6 +28,7 @@ from .driver import Driver
 
 if TYPE_CHECKING:
     from .._protocol.leaderboard import Layout, Orientation
+    from .._protocol.uploads import FileInput
     from ..models.credits import Credits
     from ..models.leaderboard import Leaderboard
     from ..models.progress import WorkflowProgress
@@ -355,7 +356,7 @@ class NemoVideo:
 
     def leaderboard(
         self,
-        clips: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        clips: FileInput | Sequence[FileInput],
         *,
         prompt: str | None = None,
         top: int = 5,
@@ -366,6 +367,7 @@ class NemoVideo:
         on_progress: Callable[[WorkflowProgress], None] | None = None,
         on_text: Callable[[str], None] | None = None,
         poll_interval: float | None = None,
+        progress: bool = False,
         **options: Unpack[RequestOptions],
     ) -> Leaderboard:
         """Rank ``clips`` by engagement and render the top ones into a 1080p MP4.
@@ -375,7 +377,9 @@ class NemoVideo:
         exports at 1920x1080 (1080x1920 for portrait) and downloads to ``output``.
 
         Args:
-            clips: the video files to rank.
+            clips: the videos to rank: anything
+                [upload][nemovideo.Session.upload] takes (paths, a folder of
+                videos, URLs, ``(filename, bytes or file)`` tuples, binary files).
             prompt: what to ask (default: rank by engagement score and show the top
                 performers).
             top: how many clips the video shows (default 5).
@@ -390,6 +394,8 @@ class NemoVideo:
             on_text: called with the agent's text as it streams.
             poll_interval: seconds between render status reads (default: the
                 growing schedule of [wait][nemovideo.Render.wait]).
+            progress: draw one live bar over the stages (in a notebook or a
+                terminal); needs the ``progress`` extra.
             **options: per-request options of every request it makes (see
                 [RequestOptions][nemovideo.RequestOptions]); ``extra_body`` is refused
                 (the clips go up as multipart bodies).
@@ -399,6 +405,7 @@ class NemoVideo:
                 (nothing was spent).
             RankingNotFoundError: the agent's answer held no ranking.
         """
+        from .. import _bars as bars
         from .._protocol.leaderboard import LeaderboardPlan
         from .._protocol.render import poll_intervals
         from .leaderboard import run_leaderboard
@@ -407,15 +414,16 @@ class NemoVideo:
             clips, prompt=prompt, top=top, layout=layout, orientation=orientation, output=output
         )
         poll_intervals(poll_interval)  # checked before anything is spent
-        return run_leaderboard(
-            self._driver,
-            plan,
-            concurrency=concurrency,
-            on_progress=on_progress,
-            on_text=on_text,
-            poll_interval=poll_interval,
-            options=self._options.merged(options),
-        )
+        with bars.workflow_bar(progress) as bar:
+            return run_leaderboard(
+                self._driver,
+                plan,
+                concurrency=concurrency,
+                on_progress=bars.chain(on_progress, bar),
+                on_text=on_text,
+                poll_interval=poll_interval,
+                options=self._options.merged(options),
+            )
 
 
 class NemoVideoWithRawResponse:

@@ -13,14 +13,14 @@ from typing import Annotated
 
 import typer
 
-from .._protocol.uploads import ACCEPTED_EXTENSIONS
+from .._protocol.uploads import ACCEPTED_EXTENSIONS, expand_folders
 from .._version import __version__
 from ..intents import translate_gui
 from ..models.render import RenderStatus
 from .auth import auth_app
 from .clients import new_client, options
 from .doctor import doctor
-from .leaderboard import expand_folders, leaderboard
+from .leaderboard import leaderboard
 from .output import AsJson, err, fail, json_or, out, print_json, reported
 
 __all__ = ["app", "main"]
@@ -104,8 +104,8 @@ def upload(
     as_json: AsJson = False,
 ) -> None:
     """Upload files into a session."""
-    files = expand_folders(files, ACCEPTED_EXTENSIONS)
     with reported(), new_client() as client:
+        files = expand_folders(files, ACCEPTED_EXTENSIONS)
         uploads = client.session(session_id).upload(files)
     json_or(
         as_json,

@@ -11,28 +11,14 @@ from typing import Annotated
 import typer
 
 from .. import NemoVideo, NemoVideoError
-from .._protocol.uploads import VIDEO_EXTENSIONS, extension
+from .._protocol.uploads import VIDEO_EXTENSIONS, expand_folders
 from ..intents import translate_gui
 from ..models.leaderboard import Leaderboard
 from .clients import client_for
 from .output import err, fail, out, print_json, reported, table
 from .progress import progress_for
 
-__all__ = ["expand_folders", "leaderboard", "video_seconds"]
-
-
-def expand_folders(paths: list[Path], extensions: frozenset[str]) -> list[Path]:
-    """Each folder replaced by its files with these extensions (sorted, not recursive)."""
-    expanded: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            expanded.append(path)
-            continue
-        found = sorted(p for p in path.iterdir() if p.is_file() and extension(p) in extensions)
-        if not found:
-            fail(f"no {'/'.join(sorted(extensions))} files in the folder {str(path)!r}")
-        expanded += found
-    return expanded
+__all__ = ["leaderboard", "video_seconds"]
 
 
 def _file_seconds(path: Path) -> float | None:

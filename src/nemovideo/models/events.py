@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ._converter import Model, tagged_union
+from ._short import call, short_text, short_value
 
 __all__ = [
     "AgentCrash",
@@ -29,7 +30,7 @@ __all__ = [
 
 
 @tagged_union
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class AgentEvent(Model):
     """Base of every event: these fields are on all of them.
 
@@ -52,8 +53,17 @@ class AgentEvent(Model):
     partial: bool = False
     raw: Any = attrs.field(default=None, eq=False, repr=False)
 
+    def __repr__(self) -> str:
+        # One short line (``TextEvent('Ranking your clips…')``); the data is on the fields.
+        return call(
+            type(self).__name__, *self._repr_args(), partial="True" if self.partial else None
+        )
 
-@attrs.frozen(kw_only=True)
+    def _repr_args(self) -> list[str]:
+        return []
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class TextEvent(AgentEvent):
     """Text from the agent; show ``partial`` pieces live, keep the final one.
 
@@ -65,8 +75,11 @@ class TextEvent(AgentEvent):
     text: str
     thought: bool = False
 
+    def _repr_args(self) -> list[str]:
+        return [short_text(self.text), *(["thought=True"] if self.thought else [])]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolCall(AgentEvent):
     """The agent calls a tool (``functionCall``).
 
@@ -80,8 +93,11 @@ class ToolCall(AgentEvent):
     name: str = ""
     args: dict[str, Any] = attrs.field(factory=dict)
 
+    def _repr_args(self) -> list[str]:
+        return [f"name={self.name!r}", f"args={short_value(self.args, 40)}"]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class ToolResult(AgentEvent):
     """A tool's answer (``functionResponse``).
 
@@ -95,8 +111,11 @@ class ToolResult(AgentEvent):
     name: str = ""
     response: Any = None
 
+    def _repr_args(self) -> list[str]:
+        return [f"name={self.name!r}", f"response={short_value(self.response, 40)}"]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class StateDelta(AgentEvent):
     """Keys of the session state that the agent changed (``actions.stateDelta``).
 
@@ -106,8 +125,11 @@ class StateDelta(AgentEvent):
 
     delta: dict[str, Any] = attrs.field(factory=dict)
 
+    def _repr_args(self) -> list[str]:
+        return [f"keys={short_value(sorted(self.delta), 50)}"]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class AgentErrorEvent(AgentEvent):
     """An error the agent reported (``errorCode``/``errorMessage``); the turn goes on.
 
@@ -119,8 +141,12 @@ class AgentErrorEvent(AgentEvent):
     code: str | None = None
     message: str | None = None
 
+    def _repr_args(self) -> list[str]:
+        message = None if self.message is None else short_text(self.message, 50)
+        return [f"code={self.code!r}", *([f"message={message}"] if message else [])]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class AgentCrash(AgentEvent):
     """The last frame of a crashed agent (``{"error": ..., "error_details": ...}``).
 
@@ -134,13 +160,16 @@ class AgentCrash(AgentEvent):
     error: str = ""
     details: Any = None
 
+    def _repr_args(self) -> list[str]:
+        return [short_text(self.error)]
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class Heartbeat(AgentEvent):
     """ "Still working": an empty ``data:`` line, a comment, or a heartbeat event."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class UnknownEvent(AgentEvent):
     """Anything else, kept as it came (``raw`` is the JSON, or the text if not JSON).
 
@@ -149,3 +178,6 @@ class UnknownEvent(AgentEvent):
     """
 
     event: str = "message"
+
+    def _repr_args(self) -> list[str]:
+        return [f"event={self.event!r}"]

@@ -12,6 +12,7 @@ from ._converter import Model
 from .reply import Reply
 from .state import SessionState
 from .upload import Upload
+from .video import video_html
 
 __all__ = ["Leaderboard", "LeaderboardEntry"]
 
@@ -103,7 +104,7 @@ class Leaderboard(Model):
         return self.table()
 
     def _repr_html_(self) -> str:
-        """A table with score bars, for notebooks."""
+        """A table with score bars and the video's player, for notebooks."""
         rows = []
         for entry in self.entries:
             bar = max(0.0, min(100.0, entry.score))
@@ -113,11 +114,7 @@ class Leaderboard(Model):
                 f'<td><div style="background:#4c6ef5;height:0.8em;width:{bar:.0f}px;'
                 f'display:inline-block"></div> {entry.score:.1f}</td></tr>'
             )
-        video = (
-            f"<p>Video: <code>{html.escape(str(self.video_path))}</code></p>"
-            if self.video_path is not None
-            else ""
-        )
+        video = video_html(self.video_path) if self.video_path is not None else ""
         warnings = "".join(f"<p>⚠ {html.escape(w)}</p>" for w in self.warnings)
         return (
             "<table><thead><tr><th>Rank</th><th>Clip</th><th>Score</th></tr></thead>"

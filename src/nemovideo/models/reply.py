@@ -5,16 +5,69 @@ from __future__ import annotations
 import attrs
 
 from ._converter import Model
+from ._short import call, short_text
 from .changes import Change
 from .events import AgentErrorEvent, AgentEvent, TextEvent, ToolCall, ToolResult
 from .state import SessionState
 
-__all__ = ["Reply"]
+__all__ = ["Reply", "TextJoiner"]
 
 _NOISE = "encountered a temporary issue"
 
 
-@attrs.frozen
+@attrs.define
+class TextJoiner:
+    """The one rule for a turn's text, fed event by event.
+
+    The reply text is the non-partial, non-thought texts joined by newlines, with a
+    trailing "I encountered a temporary issue" after other text dropped as noise.
+    `feed` gives, as events arrive, the part of that text to show now: partial pieces
+    at once, the rest of a final text that its pieces did not cover, a newline between
+    messages. Such a noise text is held back until more text follows it. Joined, the
+    pieces are the reply text (when the pieces of a message begin its final text, as
+    the service sends them).
+    """
+
+    finals: list[str] = attrs.field(factory=list)
+    _live: str = attrs.field(default="", alias="_live")
+    _held: bool = attrs.field(default=False, alias="_held")
+
+    @property
+    def text(self) -> str:
+        """The reply text of the events fed so far."""
+        texts = list(self.finals)
+        if len(texts) > 1 and _NOISE in texts[-1].lower():
+            texts.pop()
+        return "\n".join(texts)
+
+    def feed(self, event: AgentEvent) -> str:
+        """Take one event; return the text to show now (``""`` for none)."""
+        if not isinstance(event, TextEvent) or event.thought or not event.text:
+            return ""
+        shown = self._release()
+        if not event.partial and self.finals and not self._live and _NOISE in event.text.lower():
+            self.finals.append(event.text)
+            self._held = True
+            return shown
+        if self.finals and not self._live:
+            shown += "\n"
+        if event.partial:
+            self._live += event.text
+            return shown + event.text
+        if event.text.startswith(self._live):
+            shown += event.text[len(self._live) :]
+        self.finals.append(event.text)
+        self._live = ""
+        return shown
+
+    def _release(self) -> str:
+        if not self._held:
+            return ""
+        self._held = False
+        return "\n" + self.finals[-1]
+
+
+@attrs.frozen(repr=False)
 class Reply(Model):
     """What a turn produced.
 
@@ -59,11 +112,11 @@ class Reply(Model):
     ) -> Reply:
         """Assemble a reply from the events of a turn."""
         final = [event for event in events if not event.partial]
-        texts = [e.text for e in final if isinstance(e, TextEvent) and not e.thought and e.text]
-        if len(texts) > 1 and _NOISE in texts[-1].lower():
-            texts.pop()
+        joiner = TextJoiner()
+        for event in events:
+            joiner.feed(event)
         return cls(
-            text="\n".join(texts),
+            text=joiner.text,
             tool_calls=tuple(e for e in final if isinstance(e, ToolCall)),
             tool_results=tuple(e for e in final if isinstance(e, ToolResult)),
             errors=tuple(e for e in events if isinstance(e, AgentErrorEvent)),
@@ -72,6 +125,17 @@ class Reply(Model):
             state_before=state_before,
             state_after=state_after,
             recovered=recovered,
+        )
+
+    def __repr__(self) -> str:
+        # One line: the text cut short and how many of each; the data is on the fields.
+        return call(
+            "Reply",
+            short_text(self.text),
+            tool_calls=str(len(self.tool_calls)),
+            changes=str(len(self.changes)),
+            errors=str(len(self.errors)) if self.errors else None,
+            recovered="True" if self.recovered else None,
         )
 
     @property

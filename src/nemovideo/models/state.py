@@ -7,11 +7,12 @@ from typing import Any
 import attrs
 
 from ._converter import Model
+from ._short import call
 from .draft import Draft
 from .response import ResponseInfo
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SessionState(Model):
     """What the service holds for a session.
 
@@ -41,6 +42,16 @@ class SessionState(Model):
     video_analyses: list[Any] = attrs.field(factory=list)
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
     response_info: ResponseInfo | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __repr__(self) -> str:
+        # One line: the ids, the draft's own short repr and how many media; not the dicts.
+        return call(
+            "SessionState",
+            f"session_id={self.session_id!r}",
+            draft=repr(self.draft),
+            media=str(len(self.video_infos)),
+            analyses=str(len(self.video_analyses)) if self.video_analyses else None,
+        )
 
     @property
     def draft_dict(self) -> dict[str, Any] | None:
