@@ -8,6 +8,7 @@ another process.
 from __future__ import annotations
 
 import copy
+import secrets
 import shutil
 import tempfile
 import threading
@@ -20,6 +21,7 @@ from .config import EmulatorConfig
 from .faults import Fault, FaultTable
 from .script import TurnOptions
 from .state import Store, User
+from .validation import check_draft, check_json, check_turn
 
 __all__ = ["Emulator", "ReceivedRequest"]
 
@@ -52,9 +54,16 @@ class ReceivedRequest:
 
 
 class Emulator:
-    """A local NemoVideo backend's world. Serve it with [serve][nemovideo.emulator.serve]."""
+    """A local NemoVideo backend's world. Serve it with [serve][nemovideo.emulator.serve].
+
+    Attributes:
+        control_token: the secret the HTTP control routes (``/_emulator/...``) require in
+            their ``X-Emulator-Control`` header; made when the emulator is, never shown in
+            its repr or logged.
+    """
 
     def __init__(self, config: EmulatorConfig | None = None, folder: Path | None = None) -> None:
+        self.control_token = secrets.token_urlsafe(32)
         self._own_folder = folder is None
         self.folder = folder or Path(tempfile.mkdtemp(prefix="nemovideo-emulator-"))
         self.config = config or EmulatorConfig()
@@ -127,6 +136,7 @@ class Emulator:
     def script_next_turn(self, **options: Any) -> TurnOptions:
         """Shape the next conversation turn (see [TurnOptions][nemovideo.emulator.TurnOptions]):
         ``silent``, ``heartbeat_every``, ``think_seconds``, ``pause``, ``drop``, ``crash``..."""
+        check_turn(options)
         scripted = TurnOptions(**options)
         with self._lock:
             self._turn_options.append(scripted)
@@ -192,7 +202,9 @@ class Emulator:
             user.available, user.frozen = available, frozen
 
     def set_draft(self, session_id: str, draft: dict[str, Any]) -> None:
-        """Replace a session's draft."""
+        """Replace a session's draft; ``ValueError`` (an
+        [InvalidInput][nemovideo.emulator.validation.InvalidInput]) for a draft beyond the
+        [limits][nemovideo.emulator.validation.check_draft]."""
         self.set_state(session_id, draft=draft)
 
     def set_state(self, session_id: str, **fields: Any) -> None:
@@ -201,6 +213,10 @@ class Emulator:
         allowed = {"draft", "video_infos", "canvas_config", "generated_media", "video_analyses"}
         if set(fields) - allowed:
             raise TypeError(f"unknown state keys: {sorted(set(fields) - allowed)}")
+        if "draft" in fields:
+            check_draft(fields["draft"])
+        for value in fields.values():
+            check_json(value)
         with self.store.lock:
             record = self.store.sessions.get(session_id)
             if record is None:

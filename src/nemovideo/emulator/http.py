@@ -15,9 +15,11 @@ from starlette.responses import JSONResponse, Response
 from .config import HTTP_STATUS_FOR_CODE
 from .emulator import Emulator
 from .state import SessionRecord, TokenRecord
+from .validation import MAX_JSON_BYTES, InvalidInput, check_json
 
 __all__ = [
     "DroppedConnection",
+    "Refused",
     "authorize",
     "cdn_base",
     "emulator_of",
@@ -25,6 +27,8 @@ __all__ = [
     "json_body",
     "ok",
     "owned_session",
+    "read_body",
+    "refused",
     "render_fail",
     "session_missing",
 ]
@@ -32,6 +36,16 @@ __all__ = [
 
 class DroppedConnection(Exception):
     """Raised inside a response to make the server cut the connection (a fault)."""
+
+
+class Refused(Exception):
+    """Raised by a route to answer ``{"detail": message}`` with a 4xx ``status`` (the app
+    turns it into that answer)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 def emulator_of(request: Request) -> Emulator:
@@ -93,13 +107,42 @@ def owned_session(request: Request) -> tuple[TokenRecord, SessionRecord] | Respo
     return auth, record
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, read while it streams in; [Refused][nemovideo.emulator.http.Refused]
+    (413) as soon as it passes ``limit`` bytes, without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"the body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def json_body(request: Request) -> dict[str, Any] | None:
-    """The JSON object of the body, or ``None``."""
+    """The JSON object of the body, or ``None`` when it is not one (not JSON, not UTF-8,
+    nested too deeply, numbers out of range); 413 past ``MAX_JSON_BYTES``."""
+    raw = await read_body(request, MAX_JSON_BYTES)
     try:
-        value = json.loads(await request.body() or b"null")
-    except ValueError:
+        value = json.loads(raw or b"null")
+        check_json(value)
+    except (ValueError, RecursionError):  # InvalidInput and UnicodeDecodeError included
         return None
     return value if isinstance(value, dict) else None
+
+
+def refused(request: Request, error: Exception) -> Response:
+    """The answer to a [Refused][nemovideo.emulator.http.Refused] or an
+    [InvalidInput][nemovideo.emulator.validation.InvalidInput] raised by a route."""
+    if isinstance(error, Refused):
+        return JSONResponse({"detail": error.message}, status_code=error.status)
+    return JSONResponse(
+        {"detail": str(error)}, status_code=422 if isinstance(error, InvalidInput) else 400
+    )
 
 
 def cdn_base(request: Request) -> str:
