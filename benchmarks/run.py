@@ -801,10 +801,23 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
-SECTIONS = ("client", "turns", "polling", "sse", "import", "render", "scale")
+SECTIONS = ("client", "turns", "polling", "sse", "import", "render", "scale", "memory")
 """The runner's sections: calls, uploads (against the emulator); many turns at once on one
 client; render polling schedules; SSE decoding; imports; renders; leaderboard batches on
-1, 2 and 4 worker processes."""
+1, 2 and 4 worker processes; the emulator's memory over a hundred renders."""
+
+
+def emulator_memory(renders: int) -> dict[str, Any]:
+    """``benchmarks/emulator_memory.py`` in a process of its own (a clean RSS)."""
+    script = str(Path(__file__).with_name("emulator_memory.py"))
+    done = subprocess.run(  # noqa: S603 - this interpreter and a script of this folder
+        [sys.executable, script, "--renders", str(renders), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def row(
@@ -1083,6 +1096,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "reported",
                 True,
                 "fps",
+            )
+        )
+    if "memory" in wanted:
+        memory = emulator_memory(100)
+        extra["emulator_memory"] = memory
+        rows.append(
+            row(
+                f"emulator RSS after {memory['renders']} renders vs after the first (MiB)",
+                memory["after_all_mib"],
+                memory["after_first_mib"],
+                "within 20%",
+                memory["growth"] <= 0.2,
+                "MiB",
             )
         )
     if "scale" in wanted:

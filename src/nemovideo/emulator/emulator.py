@@ -22,6 +22,7 @@ from .faults import Fault, FaultTable
 from .script import TurnOptions
 from .state import Store, User
 from .validation import check_draft, check_json, check_turn
+from .workers import RenderWorkers
 
 __all__ = ["Emulator", "ReceivedRequest"]
 
@@ -73,6 +74,15 @@ class Emulator:
         self._requests: list[ReceivedRequest] = []
         self._lock = threading.Lock()
         self._turn_options: list[TurnOptions] = []
+        self._workers: RenderWorkers | None = None
+
+    @property
+    def workers(self) -> RenderWorkers:
+        """The render workers (made at the first render, ``render_workers`` of them)."""
+        with self._lock:
+            if self._workers is None:
+                self._workers = RenderWorkers(self.config.render_workers)
+            return self._workers
 
     def __repr__(self) -> str:
         return f"Emulator(folder={str(self.folder)!r})"
@@ -250,6 +260,10 @@ class Emulator:
             self.store.fail_renders += count
 
     def close(self) -> None:
-        """Remove the emulator's files."""
+        """End the renders, stop the render workers and remove the emulator's files."""
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown()
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -75,8 +75,14 @@ async def submit_render(request: Request) -> Response:
             scale=config.render_scale,
         )
         emulator.store.renders[render_id] = job
-    if job.real:
-        render_in_background(job, emulator.folder)
+    if job.real and not render_in_background(job, emulator.folder, emulator.workers):
+        with emulator.store.lock:
+            emulator.store.renders.pop(render_id, None)
+        return JSONResponse(
+            {"success": False, "error": "too many renders are waiting; try again later"},
+            status_code=429,
+            headers={"Retry-After": "5"},
+        )
     return JSONResponse(
         {"success": True, "data": {"id": render_id, "status": "pending", "progress": 0}}
     )
