@@ -18,6 +18,7 @@ from .state import SessionRecord, TokenRecord
 from .validation import MAX_JSON_BYTES, InvalidInput, check_json
 
 __all__ = [
+    "CONTROL_HEADER",
     "DroppedConnection",
     "Refused",
     "authorize",
@@ -25,6 +26,7 @@ __all__ = [
     "emulator_of",
     "fail",
     "json_body",
+    "json_object",
     "ok",
     "owned_session",
     "read_body",
@@ -32,6 +34,10 @@ __all__ = [
     "render_fail",
     "session_missing",
 ]
+
+
+CONTROL_HEADER = "X-Emulator-Control"
+"""The header that carries the control token (the request log redacts it)."""
 
 
 class DroppedConnection(Exception):
@@ -126,16 +132,35 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def json_body(request: Request) -> dict[str, Any] | None:
-    """The JSON object of the body, or ``None`` when it is not one (not JSON, not UTF-8,
-    nested too deeply, numbers out of range); 413 past ``MAX_JSON_BYTES``."""
+async def json_object(request: Request) -> dict[str, Any] | None:
+    """The JSON object of the body; ``None`` for an empty body. Raises
+    [Refused][nemovideo.emulator.http.Refused]: 400 for a body that is not a JSON object
+    (not JSON, not UTF-8, nested too deeply, numbers out of range), 413 past
+    ``MAX_JSON_BYTES``."""
     raw = await read_body(request, MAX_JSON_BYTES)
-    try:
-        value = json.loads(raw or b"null")
-        check_json(value)
-    except (ValueError, RecursionError):  # InvalidInput and UnicodeDecodeError included
+    if not raw.strip():
         return None
-    return value if isinstance(value, dict) else None
+    try:
+        value = json.loads(raw)
+        check_json(value)
+    except InvalidInput as error:
+        raise Refused(400, str(error)) from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError included
+        raise Refused(400, "the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise Refused(400, "the body must be a JSON object")
+    return value
+
+
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The JSON object of the body, or ``None`` when there is none or it is not one (the
+    route then gives its own answer); 413 past ``MAX_JSON_BYTES``."""
+    try:
+        return await json_object(request)
+    except Refused as refusal:
+        if refusal.status == 413:
+            raise
+        return None
 
 
 def refused(request: Request, error: Exception) -> Response:

@@ -16,15 +16,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..emulator import ReceivedRequest
-from ..http import emulator_of, json_body
+from ..http import CONTROL_HEADER, emulator_of, json_object
 
 __all__ = ["CONTROL_HEADER", "CONTROL_PREFIX", "control"]
 
 CONTROL_PREFIX = "/_emulator"
 """The path prefix of the control routes (they are not logged and take no faults)."""
-
-CONTROL_HEADER = "X-Emulator-Control"
-"""The header that carries the control token."""
 
 
 def _request_json(request: ReceivedRequest) -> dict[str, Any]:
@@ -61,7 +58,7 @@ async def control(request: Request) -> Response:
     if refusal is not None:
         return refusal
     action = request.path_params["action"]
-    body = await json_body(request) or {}
+    body = await json_object(request) or {}
     try:
         if action == "reset" and request.method == "POST":
             emulator.reset()
