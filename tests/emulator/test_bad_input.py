@@ -48,7 +48,7 @@ def session_id(api: httpx.Client, auth: dict[str, str]) -> str:
     return value
 
 
-BAD_DRAFTS = {
+BAD_DRAFTS: dict[str, Any] = {
     "a length of 10**12 ms": draft(d=10**12),
     "a segment that ends after 30 minutes": draft(
         t=[{"tt": 7, "sg": [{"s": MAX_DRAFT_MS - 10, "d": 1000, "tx": "x"}]}]
