@@ -90,11 +90,21 @@ def file_type(name: str) -> str | None:
     return ACCEPTED_TYPES.get(extension)
 
 
+MAX_NAME = 60
+"""The longest file name kept (word characters, each at most 4 bytes: under 255 bytes)."""
+
+
 def safe_name(name: str) -> str:
     """The last part of a client's file name, with only word characters, dots, dashes
-    and spaces (so it is safe as a file name on disk and in a URL path)."""
+    and spaces (so it is safe as a file name on disk and in a URL path), at most
+    ``MAX_NAME`` characters long (a longer name is cut before its extension)."""
     base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^\w.\- ]", "_", base) or "file"
+    safe = re.sub(r"[^\w.\- ]", "_", base) or "file"
+    if len(safe) > MAX_NAME:  # keep the extension; file systems take 255 bytes at most
+        _, dot, extension = safe.rpartition(".")
+        tail = f"{dot}{extension}" if dot and len(extension) <= 16 else ""
+        safe = safe[: MAX_NAME - len(tail)] + tail
+    return safe
 
 
 def probe(path: Path) -> dict[str, Any]:

@@ -42,6 +42,8 @@ def source_path(src: Any, uploads: Path) -> Path | None:
     match = _UPLOAD_URL.search(src)
     if match is None:
         return None
+    if len(match.group(2).encode()) > 255:  # longer than any file name can be
+        return None
     path = (uploads / match.group(1) / match.group(2)).resolve()
     return path if uploads.resolve() in path.parents and path.is_file() else None
 
