@@ -112,3 +112,12 @@ def test_the_command_prints_the_url_and_the_token() -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_fixture_hands_over_the_control_token(nemovideo_emulator: RunningEmulator) -> None:
+    headers = nemovideo_emulator.control_headers
+    assert headers["X-Emulator-Control"] == nemovideo_emulator.emulator.control_token
+    answer = httpx.post(
+        f"{nemovideo_emulator.url}/_emulator/config", json={"think_seconds": 0}, headers=headers
+    )
+    assert answer.json() == {"ok": True}
