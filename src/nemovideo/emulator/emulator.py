@@ -212,9 +212,9 @@ class Emulator:
             user.available, user.frozen = available, frozen
 
     def set_draft(self, session_id: str, draft: dict[str, Any]) -> None:
-        """Replace a session's draft; ``ValueError`` (an
-        [InvalidInput][nemovideo.emulator.validation.InvalidInput]) for a draft beyond the
-        [limits][nemovideo.emulator.validation.check_draft]."""
+        """Replace a session's draft; ``ValueError`` for a draft beyond the emulator's
+        limits (see ``nemovideo.emulator.validation``: its length, sizes, counts, numbers
+        and strings)."""
         self.set_state(session_id, draft=draft)
 
     def set_state(self, session_id: str, **fields: Any) -> None:
