@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     with serve(emulator, host=args.host, port=args.port) as running:
         print(f"NemoVideo emulator on {running.url}  (NEMO_API_URL={running.url})", flush=True)
         print(
-            f"control token: {running.control_token}  "
+            f"control token: {emulator.control_token}  "
             "(send it as X-Emulator-Control to call /_emulator/...)",
             flush=True,
         )
