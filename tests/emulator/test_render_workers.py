@@ -132,3 +132,20 @@ def test_memory_comes_back_after_a_hundred_renders() -> None:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     print(figures)
     assert figures["after_all_mib"] <= 1.2 * figures["after_first_mib"], figures
+
+
+def test_a_reset_drops_the_renders_waiting_for_a_worker(running: RunningEmulator) -> None:
+    world = running.emulator
+    auth = {"Authorization": f"Bearer {world.create_user_token()}", **SKILL}
+    _, release = _blocker(world.workers)
+    with httpx.Client(base_url=running.url, timeout=30) as api:
+        made = api.post("/api/tasks/me/with-session/nemo_agent", json={}, headers=auth)
+        session_id = made.json()["data"]["session_id"]
+        body = {"id": "forgotten", "sessionId": session_id, "draft": DRAFT}
+        assert api.post("/api/render/proxy/lambda", json=body, headers=auth).status_code == 200
+    job = world.store.renders["forgotten"]
+    world.reset()
+    release.set()
+    assert job.finished.wait(30)
+    assert job.path is None
+    assert job.frames_done == 0, "it never started"

@@ -90,9 +90,13 @@ class Emulator:
     # -- settings and faults ---------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every user, session, render, fault and request; default settings."""
+        """Forget every user, session, render, fault and request; default settings. Renders
+        waiting for a worker never start, running ones end at their next frame."""
         with self._lock:
             self.config = copy.deepcopy(self._defaults)
+            with self.store.lock:
+                for job in self.store.renders.values():
+                    job.cancelled = True
             self.store = Store(self.folder)
             self.faults.clear()
             self._requests.clear()

@@ -23,7 +23,7 @@ import attrs
 
 from .media import safe_name, write_placeholder_mp4
 from .render import render_draft
-from .workers import RenderWorkers
+from .workers import RenderWorkers, Stopped
 
 __all__ = ["ARMED_FAILURE", "FINISHED", "RenderJob", "output_file", "render_in_background"]
 
@@ -55,6 +55,8 @@ class RenderJob:
         frames_total: real renderer: frames to encode (0 until known).
         error: why a real render failed.
         finished: set when a real render has written its file or failed.
+        cancelled: the emulator forgot the job (a reset): a real render that has not
+            started never does, a running one ends at its next frame.
     """
 
     id: str
@@ -72,6 +74,7 @@ class RenderJob:
     frames_total: int = 0
     error: str | None = None
     finished: threading.Event = attrs.field(factory=threading.Event, repr=False)
+    cancelled: bool = False
 
     @property
     def real(self) -> bool:
@@ -130,9 +133,15 @@ def render_in_background(job: RenderJob, folder: Path, workers: RenderWorkers) -
 
     def progress(done: int, total: int) -> None:
         workers.check()
+        if job.cancelled:
+            raise Stopped("the emulator forgot this render")
         job.frames_done, job.frames_total = done, total
 
     def work() -> None:
+        if job.cancelled:
+            job.error = "render failed: the emulator forgot this render"
+            job.finished.set()
+            return
         target, partial = _target(folder, job)
         try:
             render_draft(job.draft, partial, folder / "uploads", on_frame=progress, scale=job.scale)
