@@ -51,15 +51,30 @@ def emulator_process() -> Iterator[str]:
         match = re.search(r"http://127\.0\.0\.1:\d+", line)
         if match is None:
             raise RuntimeError(f"the emulator did not start: {line!r}")
+        token = re.search(r"control token: (\S+)", process.stdout.readline())
+        if token is None:
+            raise RuntimeError("the emulator did not print its control token")
+        CONTROL_TOKENS[match.group(0)] = token.group(1)
         yield match.group(0)
     finally:
         process.terminate()
         process.wait(10)
 
 
+CONTROL_TOKENS: dict[str, str] = {}
+"""The control token of each emulator process, by URL (it prints it at start)."""
+
+
+def control_headers(url: str) -> dict[str, str]:
+    """The header that lets a call steer the emulator process at ``url``."""
+    return {"X-Emulator-Control": CONTROL_TOKENS[url]}
+
+
 def control(url: str, action: str, body: dict[str, Any] | None = None) -> Any:
     """Steer the emulator process through its control routes."""
-    return httpx.post(f"{url}/_emulator/{action}", json=body or {}).json()
+    return httpx.post(
+        f"{url}/_emulator/{action}", json=body or {}, headers=control_headers(url)
+    ).json()
 
 
 # -- timing helpers ---------------------------------------------------------------------------
@@ -525,7 +540,7 @@ def ten_uploads(url: str) -> dict[str, float]:
                 session.upload(path)
         with stopwatch() as batch:
             session.upload(files, concurrency=len(files))
-    httpx.delete(f"{url}/_emulator/faults")
+    httpx.delete(f"{url}/_emulator/faults", headers=control_headers(url))
     return {"sequential": one_by_one.seconds, "concurrent": batch.seconds}
 
 
@@ -590,6 +605,7 @@ def emulator_here() -> Iterator[str]:
     from nemovideo.emulator import serve
 
     with serve() as running:
+        CONTROL_TOKENS[running.url] = running.control_token
         yield running.url
 
 
@@ -657,7 +673,7 @@ def leaderboard_jobs(
 
 def control_get(url: str, action: str) -> Any:
     """Read from the emulator process's control routes."""
-    return httpx.get(f"{url}/_emulator/{action}").json()
+    return httpx.get(f"{url}/_emulator/{action}", headers=control_headers(url)).json()
 
 
 def render_polling(render_seconds: tuple[float, ...], jobs: int) -> dict[str, dict[str, Any]]:
@@ -785,10 +801,23 @@ def render_speed() -> dict[str, float]:
     return {"frames": frames[0], "seconds": clock.seconds, "fps": frames[0] / clock.seconds}
 
 
-SECTIONS = ("client", "turns", "polling", "sse", "import", "render", "scale")
+SECTIONS = ("client", "turns", "polling", "sse", "import", "render", "scale", "memory")
 """The runner's sections: calls, uploads (against the emulator); many turns at once on one
 client; render polling schedules; SSE decoding; imports; renders; leaderboard batches on
-1, 2 and 4 worker processes."""
+1, 2 and 4 worker processes; the emulator's memory over a hundred renders."""
+
+
+def emulator_memory(renders: int) -> dict[str, Any]:
+    """``benchmarks/emulator_memory.py`` in a process of its own (a clean RSS)."""
+    script = str(Path(__file__).with_name("emulator_memory.py"))
+    done = subprocess.run(  # noqa: S603 - this interpreter and a script of this folder
+        [sys.executable, script, "--renders", str(renders), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def row(
@@ -1067,6 +1096,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "reported",
                 True,
                 "fps",
+            )
+        )
+    if "memory" in wanted:
+        memory = emulator_memory(100)
+        extra["emulator_memory"] = memory
+        rows.append(
+            row(
+                f"emulator RSS after {memory['renders']} renders vs after the first (MiB)",
+                memory["after_all_mib"],
+                memory["after_first_mib"],
+                "within 20%",
+                memory["growth"] <= 0.2,
+                "MiB",
             )
         )
     if "scale" in wanted:

@@ -24,6 +24,13 @@ def runner() -> ModuleType:
     return module
 
 
+@pytest.fixture
+def emulator(emulator: Any, runner: ModuleType) -> Any:
+    """The live emulator, its control token known to the runner (as for its own processes)."""
+    runner.CONTROL_TOKENS[emulator.url] = emulator.control_token
+    return emulator
+
+
 def test_sse_figures_cover_every_side(runner: ModuleType) -> None:
     # Each side asserts inside the runner that it decoded every frame.
     figures = runner.sse(500)

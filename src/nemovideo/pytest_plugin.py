@@ -36,7 +36,8 @@ def _nemovideo_server() -> Iterator[RunningEmulator]:
 @pytest.fixture
 def nemovideo_emulator(_nemovideo_server: RunningEmulator) -> Iterator[RunningEmulator]:
     """A running emulator on 127.0.0.1, reset for each test: a
-    [RunningEmulator][nemovideo.emulator.RunningEmulator] (``.url``, ``.emulator``)."""
+    [RunningEmulator][nemovideo.emulator.RunningEmulator] (``.url``, ``.emulator``, and
+    ``.control_headers`` for its HTTP control routes)."""
     _nemovideo_server.emulator.reset()
     yield _nemovideo_server
     _nemovideo_server.emulator.reset()

@@ -5,6 +5,7 @@ installed) gives these fixtures once ``nemovideo[emulator]`` is installed:
 
 - [nemovideo_emulator][nemovideo.pytest_plugin.nemovideo_emulator]: a running
   emulator on a free 127.0.0.1 port (one per test session, reset before each test);
+  its ``control_headers`` carry the control token its HTTP control routes need;
 - [nemovideo_client][nemovideo.pytest_plugin.nemovideo_client] /
   [nemovideo_async_client][nemovideo.pytest_plugin.nemovideo_async_client]: a
   [NemoVideo][nemovideo.NemoVideo] / [AsyncNemoVideo][nemovideo.AsyncNemoVideo] bound

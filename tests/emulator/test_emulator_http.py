@@ -25,6 +25,14 @@ def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
+def control(emulator: RunningEmulator) -> Iterator[httpx.Client]:
+    """A client of the control routes, with the control token."""
+    headers = emulator.control_headers
+    with httpx.Client(base_url=emulator.url, timeout=10, headers=headers) as client:
+        yield client
+
+
+@pytest.fixture
 def world(emulator: RunningEmulator) -> Emulator:
     return emulator.emulator
 
@@ -348,7 +356,9 @@ def test_drop_cuts_the_body_short(api: httpx.Client, world: Emulator) -> None:
     assert api.get("/api/credits/balance/simple", headers=auth).status_code == 200
 
 
-def test_request_log_redacts_the_token(api: httpx.Client, world: Emulator) -> None:
+def test_request_log_redacts_the_token(
+    api: httpx.Client, control: httpx.Client, world: Emulator
+) -> None:
     auth = token(api)
     api.get("/api/credits/balance/simple", headers=auth)
     logged = world.requests[-1]
@@ -356,23 +366,23 @@ def test_request_log_redacts_the_token(api: httpx.Client, world: Emulator) -> No
     assert logged.had_authorization
     assert logged.header("authorization") == "<redacted>"
     assert auth["Authorization"].split()[1] not in repr(world.requests)
-    over_http = api.get("/_emulator/requests").json()
+    over_http = control.get("/_emulator/requests").json()
     assert over_http[-1]["headers"]["authorization"] == "<redacted>"
 
 
-def test_control_routes(api: httpx.Client, world: Emulator) -> None:
-    assert api.post("/_emulator/config", json={"render_shape": "c"}).json() == {"ok": True}
+def test_control_routes(api: httpx.Client, control: httpx.Client, world: Emulator) -> None:
+    assert control.post("/_emulator/config", json={"render_shape": "c"}).json() == {"ok": True}
     assert world.config.render_shape == "c"
-    assert api.post("/_emulator/config", json={"nope": 1}).status_code == 400
-    assert api.post("/_emulator/config", json={"render_scale": 0}).status_code == 400
-    api.post("/_emulator/faults", json={"path": "/credits", "status": 500})
+    assert control.post("/_emulator/config", json={"nope": 1}).status_code == 400
+    assert control.post("/_emulator/config", json={"render_scale": 0}).status_code == 400
+    control.post("/_emulator/faults", json={"path": "/credits", "status": 500})
     assert world.faults.armed
-    api.delete("/_emulator/faults")
+    control.delete("/_emulator/faults")
     assert not world.faults.armed
-    user = api.post("/_emulator/user-token", json={"credits": 5}).json()["token"]
+    user = control.post("/_emulator/user-token", json={"credits": 5}).json()["token"]
     balance = api.get("/api/credits/balance/simple", headers={"Authorization": f"Bearer {user}"})
     assert balance.json()["data"]["available"] == 5
-    api.post("/_emulator/reset")
+    assert control.post("/_emulator/reset").status_code == 200
     assert world.store.tokens == {}
 
 

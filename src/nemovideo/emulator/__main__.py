@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             print(_bind_error(args.host, args.port, exc), file=sys.stderr)
             return 1
         print(f"NemoVideo emulator on {running.url}  (NEMO_API_URL={running.url})", flush=True)
+        print(
+            f"control token: {emulator.control_token}  "
+            "(send it as X-Emulator-Control to call /_emulator/...)",
+            flush=True,
+        )
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -33,6 +33,8 @@ from typing import Any
 
 import attrs
 
+from .media import Broken, decoded_frames
+
 __all__ = ["WEIGHTS", "ClipAnalysis", "analyse", "score"]
 
 ANALYSIS_WIDTH = 160
@@ -161,7 +163,9 @@ def _read_pictures(container: Any) -> _Pictures:
         return out
     stream.thread_type = "AUTO"
     last_time, previous = -1.0, None
-    for frame in container.decode(stream):
+    for frame in decoded_frames(container, stream):
+        if isinstance(frame, Broken):
+            continue  # a frame that fails to decode is not measured
         when = float(frame.time) if frame.time is not None else last_time + 1 / SAMPLE_FPS
         if when - last_time < 1 / SAMPLE_FPS - 1e-6:
             continue

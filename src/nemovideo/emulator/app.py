@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from .emulator import Emulator
+from .http import Refused, refused
 from .instrumentation import Instrumentation
 from .routes.accounts import anonymous_token, claim_token, credits
 from .routes.cdn import cdn_render, cdn_upload
@@ -15,6 +16,7 @@ from .routes.conversation import run_sse
 from .routes.renders import render_download, render_status, submit_render
 from .routes.sessions import create_session, state
 from .routes.uploads import upload
+from .validation import InvalidInput
 
 __all__ = ["create_app"]
 
@@ -36,7 +38,8 @@ def create_app(emulator: Emulator) -> Starlette:
         Route("/cdn/uploads/{hash}/{name}", cdn_upload, methods=["GET"]),
         Route(CONTROL_PREFIX + "/{action}", control, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    handlers = {Refused: refused, InvalidInput: refused}
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.emulator = emulator
     app.add_middleware(Instrumentation, emulator=emulator, unlogged=(CONTROL_PREFIX,))
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -16,6 +16,38 @@ def _fraction(instance: object, attribute: attrs.Attribute[float], value: object
     """Accept a number in (0, 1]."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
         raise ValueError(f"{attribute.name} must be a number in (0, 1], not {value!r}")
+
+
+def _within(low: float, high: float, *, optional: bool = False, whole: bool = False) -> Any:
+    """A validator: a number (an int when ``whole``) in ``[low, high]``, or ``None`` when
+    ``optional``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+            kind = "a whole number" if whole else "a number"
+            raise ValueError(f"{attribute.name} must be {kind} in [{low:g}, {high:g}]")
+
+    return check
+
+
+def _one_of(*choices: str) -> Any:
+    return attrs.validators.in_(choices)
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{attribute.name} must be true or false")
+
+
+def _host(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 253):
+        raise ValueError(f"{attribute.name} must be a host name")
+
+
+_DAY = 24 * 3600.0
 
 
 @attrs.define
@@ -56,21 +88,44 @@ class EmulatorConfig:
         render_scale: render at this fraction of the draft's size; for fast tests
             (0 < scale <= 1). The draft and its metadata still say the asked size;
             only the real renderer's MP4 is smaller.
+        render_workers: real renders run at once (``None``: one per CPU core); more
+            wait, ``pending``, in the order they came. Read when the first render of
+            the emulator starts.
+
+    Every setting is checked: a value of the wrong type or out of range raises
+    ``ValueError``.
     """
 
-    error_style: Literal["http", "ok"] = "http"
-    render_shape: Literal["a", "b", "c"] = "a"
-    session_not_found_style: Literal["code", "adk"] = "code"
-    render_seconds: float = 1.0
-    token_ttl_seconds: float = 7 * 24 * 3600
-    max_upload_bytes: int = 500 * 1024 * 1024
-    anonymous_credits: int = 100
-    ip_token_limit: int = 10
-    cdn_host: str | None = None
-    export_blocked: bool = False
-    heartbeat_seconds: float | None = None
-    think_seconds: float = 0.0
-    second_stage_seconds: float = 3.0
-    crash_frame_style: Literal["json", "adk-legacy"] = "json"
-    video_renderer: Literal["real", "placeholder"] = "real"
+    error_style: Literal["http", "ok"] = attrs.field(
+        default="http", validator=_one_of("http", "ok")
+    )
+    render_shape: Literal["a", "b", "c"] = attrs.field(
+        default="a", validator=_one_of("a", "b", "c")
+    )
+    session_not_found_style: Literal["code", "adk"] = attrs.field(
+        default="code", validator=_one_of("code", "adk")
+    )
+    render_seconds: float = attrs.field(default=1.0, validator=_within(0, _DAY))
+    token_ttl_seconds: float = attrs.field(default=7 * _DAY, validator=_within(0, 3650 * _DAY))
+    max_upload_bytes: int = attrs.field(
+        default=500 * 1024 * 1024, validator=_within(0, 2**40, whole=True)
+    )
+    anonymous_credits: int = attrs.field(default=100, validator=_within(0, 2**53, whole=True))
+    ip_token_limit: int = attrs.field(default=10, validator=_within(0, 2**31, whole=True))
+    cdn_host: str | None = attrs.field(default=None, validator=_host)
+    export_blocked: bool = attrs.field(default=False, validator=_flag)
+    heartbeat_seconds: float | None = attrs.field(
+        default=None, validator=_within(0.001, 3600, optional=True)
+    )
+    think_seconds: float = attrs.field(default=0.0, validator=_within(0, 3600))
+    second_stage_seconds: float = attrs.field(default=3.0, validator=_within(0, 3600))
+    crash_frame_style: Literal["json", "adk-legacy"] = attrs.field(
+        default="json", validator=_one_of("json", "adk-legacy")
+    )
+    video_renderer: Literal["real", "placeholder"] = attrs.field(
+        default="real", validator=_one_of("real", "placeholder")
+    )
     render_scale: float = attrs.field(default=1.0, validator=_fraction)
+    render_workers: int | None = attrs.field(
+        default=None, validator=_within(1, 256, optional=True, whole=True)
+    )

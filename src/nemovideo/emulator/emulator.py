@@ -8,6 +8,7 @@ another process.
 from __future__ import annotations
 
 import copy
+import secrets
 import shutil
 import tempfile
 import threading
@@ -20,6 +21,8 @@ from .config import EmulatorConfig
 from .faults import Fault, FaultTable
 from .script import TurnOptions
 from .state import Store, User
+from .validation import check_draft, check_json, check_turn
+from .workers import RenderWorkers
 
 __all__ = ["Emulator", "ReceivedRequest"]
 
@@ -52,9 +55,16 @@ class ReceivedRequest:
 
 
 class Emulator:
-    """A local NemoVideo backend's world. Serve it with [serve][nemovideo.emulator.serve]."""
+    """A local NemoVideo backend's world. Serve it with [serve][nemovideo.emulator.serve].
+
+    Attributes:
+        control_token: the secret the HTTP control routes (``/_emulator/...``) require in
+            their ``X-Emulator-Control`` header; made when the emulator is, never shown in
+            its repr or logged.
+    """
 
     def __init__(self, config: EmulatorConfig | None = None, folder: Path | None = None) -> None:
+        self.control_token = secrets.token_urlsafe(32)
         self._own_folder = folder is None
         self.folder = folder or Path(tempfile.mkdtemp(prefix="nemovideo-emulator-"))
         self.config = config or EmulatorConfig()
@@ -64,6 +74,15 @@ class Emulator:
         self._requests: list[ReceivedRequest] = []
         self._lock = threading.Lock()
         self._turn_options: list[TurnOptions] = []
+        self._workers: RenderWorkers | None = None
+
+    @property
+    def workers(self) -> RenderWorkers:
+        """The render workers (made at the first render, ``render_workers`` of them)."""
+        with self._lock:
+            if self._workers is None:
+                self._workers = RenderWorkers(self.config.render_workers)
+            return self._workers
 
     def __repr__(self) -> str:
         return f"Emulator(folder={str(self.folder)!r})"
@@ -71,9 +90,13 @@ class Emulator:
     # -- settings and faults ---------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every user, session, render, fault and request; default settings."""
+        """Forget every user, session, render, fault and request; default settings. Renders
+        waiting for a worker never start, running ones end at their next frame."""
         with self._lock:
             self.config = copy.deepcopy(self._defaults)
+            with self.store.lock:
+                for job in self.store.renders.values():
+                    job.cancelled = True
             self.store = Store(self.folder)
             self.faults.clear()
             self._requests.clear()
@@ -127,6 +150,7 @@ class Emulator:
     def script_next_turn(self, **options: Any) -> TurnOptions:
         """Shape the next conversation turn (see [TurnOptions][nemovideo.emulator.TurnOptions]):
         ``silent``, ``heartbeat_every``, ``think_seconds``, ``pause``, ``drop``, ``crash``..."""
+        check_turn(options)
         scripted = TurnOptions(**options)
         with self._lock:
             self._turn_options.append(scripted)
@@ -192,7 +216,9 @@ class Emulator:
             user.available, user.frozen = available, frozen
 
     def set_draft(self, session_id: str, draft: dict[str, Any]) -> None:
-        """Replace a session's draft."""
+        """Replace a session's draft; ``ValueError`` for a draft beyond the emulator's
+        limits (see ``nemovideo.emulator.validation``: its length, sizes, counts, numbers
+        and strings)."""
         self.set_state(session_id, draft=draft)
 
     def set_state(self, session_id: str, **fields: Any) -> None:
@@ -201,6 +227,10 @@ class Emulator:
         allowed = {"draft", "video_infos", "canvas_config", "generated_media", "video_analyses"}
         if set(fields) - allowed:
             raise TypeError(f"unknown state keys: {sorted(set(fields) - allowed)}")
+        if "draft" in fields:
+            check_draft(fields["draft"])
+        for value in fields.values():
+            check_json(value)
         with self.store.lock:
             record = self.store.sessions.get(session_id)
             if record is None:
@@ -234,6 +264,10 @@ class Emulator:
             self.store.fail_renders += count
 
     def close(self) -> None:
-        """Remove the emulator's files."""
+        """End the renders, stop the render workers and remove the emulator's files."""
+        with self._lock:
+            workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown()
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -11,6 +11,64 @@ import attrs
 __all__ = ["Fault", "FaultTable"]
 
 
+def _pattern(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or len(value) > 1000:
+        raise ValueError("path must be a regular expression of at most 1000 characters")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"path is not a regular expression: {error}") from None
+
+
+def _whole(low: int, high: int, *, optional: bool = False) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{attribute.name} must be a whole number in [{low}, {high}]")
+
+    return check
+
+
+def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{attribute.name} must be a text")
+
+
+def _header_text(value: object) -> bool:
+    return isinstance(value, str) and value.isprintable() and value.isascii() and value != ""
+
+
+def _headers(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict) or not all(
+        _header_text(k) and isinstance(v, str) and (v == "" or _header_text(v))
+        for k, v in value.items()
+    ):
+        raise ValueError("headers must map printable ASCII names to printable ASCII values")
+
+
+def _media_type(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not _header_text(value):
+        raise ValueError("content_type must be printable ASCII")
+
+
+def _raw_body(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bytes | str):
+        raise ValueError("body must be bytes or a text")
+
+
+def _delay(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
+        raise ValueError("delay must be a number of seconds in [0, 600]")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{attribute.name} must be true or false")
+
+
 @attrs.define
 class Fault:
     """The next ``times`` calls matching ``path`` (a regex) and ``method`` misbehave.
@@ -27,19 +85,23 @@ class Fault:
         headers: extra headers (``Retry-After``, say).
         delay: seconds to wait first; alone, the call is then answered normally.
         drop: announce a longer body than is sent, send part of it, and close.
+
+    Every field is checked when the fault is made: a value of the wrong type or out of
+    range (a ``path`` that is not a regular expression, a ``status`` outside 100-599...)
+    raises ``ValueError``.
     """
 
-    path: str
-    method: str | None = None
-    times: int = 1
-    status: int | None = None
-    code: int | None = None
-    message: str | None = None
-    body: bytes | str | None = None
-    content_type: str | None = None
-    headers: dict[str, str] | None = None
-    delay: float = 0.0
-    drop: bool = False
+    path: str = attrs.field(validator=_pattern)
+    method: str | None = attrs.field(default=None, validator=_text)
+    times: int = attrs.field(default=1, validator=_whole(0, 10**9))
+    status: int | None = attrs.field(default=None, validator=_whole(100, 599, optional=True))
+    code: int | None = attrs.field(default=None, validator=_whole(-(2**53), 2**53, optional=True))
+    message: str | None = attrs.field(default=None, validator=_text)
+    body: bytes | str | None = attrs.field(default=None, validator=_raw_body)
+    content_type: str | None = attrs.field(default=None, validator=_media_type)
+    headers: dict[str, str] | None = attrs.field(default=None, validator=_headers)
+    delay: float = attrs.field(default=0.0, validator=_delay)
+    drop: bool = attrs.field(default=False, validator=_flag)
     used: int = 0
 
     def matches(self, method: str, path: str) -> bool:

@@ -9,29 +9,49 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from .config import HTTP_STATUS_FOR_CODE
 from .emulator import Emulator
 from .state import SessionRecord, TokenRecord
+from .validation import MAX_JSON_BYTES, InvalidInput, check_json
 
 __all__ = [
+    "CONTROL_HEADER",
     "DroppedConnection",
+    "Refused",
     "authorize",
     "cdn_base",
     "emulator_of",
     "fail",
     "json_body",
+    "json_object",
     "ok",
     "owned_session",
+    "read_body",
+    "refused",
     "render_fail",
     "session_missing",
 ]
 
 
+CONTROL_HEADER = "X-Emulator-Control"
+"""The header that carries the control token (the request log redacts it)."""
+
+
 class DroppedConnection(Exception):
     """Raised inside a response to make the server cut the connection (a fault)."""
+
+
+class Refused(Exception):
+    """Raised by a route to answer ``{"detail": message}`` with a 4xx ``status`` (the app
+    turns it into that answer)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 def emulator_of(request: Request) -> Emulator:
@@ -93,13 +113,64 @@ def owned_session(request: Request) -> tuple[TokenRecord, SessionRecord] | Respo
     return auth, record
 
 
-async def json_body(request: Request) -> dict[str, Any] | None:
-    """The JSON object of the body, or ``None``."""
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, read while it streams in; [Refused][nemovideo.emulator.http.Refused]
+    (413) as soon as it passes ``limit`` bytes, without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"the body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
     try:
-        value = json.loads(await request.body() or b"null")
-    except ValueError:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Refused(413, f"the body is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise Refused(400, "the client went away before the end of the body") from None
+    return b"".join(chunks)
+
+
+async def json_object(request: Request) -> dict[str, Any] | None:
+    """The JSON object of the body; ``None`` for an empty body. Raises
+    [Refused][nemovideo.emulator.http.Refused]: 400 for a body that is not a JSON object
+    (not JSON, not UTF-8, nested too deeply, numbers out of range), 413 past
+    ``MAX_JSON_BYTES``."""
+    raw = await read_body(request, MAX_JSON_BYTES)
+    if not raw.strip():
         return None
-    return value if isinstance(value, dict) else None
+    try:
+        value = json.loads(raw)
+        check_json(value)
+    except InvalidInput as error:
+        raise Refused(400, str(error)) from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError included
+        raise Refused(400, "the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise Refused(400, "the body must be a JSON object")
+    return value
+
+
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The JSON object of the body, or ``None`` when there is none or it is not one (the
+    route then gives its own answer); 413 past ``MAX_JSON_BYTES``."""
+    try:
+        return await json_object(request)
+    except Refused as refusal:
+        if refusal.status == 413:
+            raise
+        return None
+
+
+def refused(request: Request, error: Exception) -> Response:
+    """The answer to a [Refused][nemovideo.emulator.http.Refused] or an
+    [InvalidInput][nemovideo.emulator.validation.InvalidInput] raised by a route."""
+    if isinstance(error, Refused):
+        return JSONResponse({"detail": error.message}, status_code=error.status)
+    return JSONResponse(
+        {"detail": str(error)}, status_code=422 if isinstance(error, InvalidInput) else 400
+    )
 
 
 def cdn_base(request: Request) -> str:

@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .emulator import Emulator, ReceivedRequest
 from .faults import Fault
-from .http import DroppedConnection
+from .http import CONTROL_HEADER, DroppedConnection
 
 __all__ = ["Instrumentation"]
 
@@ -43,11 +43,12 @@ class Instrumentation:
 
 
 def _received(scope: Scope) -> ReceivedRequest:
-    """The log entry of a request, its ``Authorization`` value redacted."""
+    """The log entry of a request, its ``Authorization`` and control token redacted."""
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     had_auth = "authorization" in headers
-    if had_auth:
-        headers["authorization"] = "<redacted>"
+    for secret in ("authorization", CONTROL_HEADER.lower()):
+        if secret in headers:
+            headers[secret] = "<redacted>"
     length = headers.get("content-length")
     return ReceivedRequest(
         method=scope["method"],

@@ -3,9 +3,10 @@
 A job is made by one of two renderers (``EmulatorConfig.video_renderer``):
 
 - ``real``: ``render_in_background`` renders the draft with
-  ``render_draft`` (``nemovideo.emulator.render``) in a thread of its own; the progress
-  is the frames done, and the job's ``finished`` event is set when the file is written
-  or the render failed.
+  ``render_draft`` (``nemovideo.emulator.render``) on the emulator's render workers (a
+  bounded pool; the job is ``pending`` while it waits for one); the progress is the
+  frames done, and the job's ``finished`` event is set when the file is written or the
+  render failed.
 - ``placeholder``: the job completes ``seconds`` after its submission, and
   ``output_file`` writes a short valid MP4 the first time the file is asked for.
 """
@@ -22,6 +23,7 @@ import attrs
 
 from .media import safe_name, write_placeholder_mp4
 from .render import render_draft
+from .workers import RenderWorkers, Stopped
 
 __all__ = ["ARMED_FAILURE", "FINISHED", "RenderJob", "output_file", "render_in_background"]
 
@@ -53,6 +55,8 @@ class RenderJob:
         frames_total: real renderer: frames to encode (0 until known).
         error: why a real render failed.
         finished: set when a real render has written its file or failed.
+        cancelled: the emulator forgot the job (a reset): a real render that has not
+            started never does, a running one ends at its next frame.
     """
 
     id: str
@@ -70,6 +74,7 @@ class RenderJob:
     frames_total: int = 0
     error: str | None = None
     finished: threading.Event = attrs.field(factory=threading.Event, repr=False)
+    cancelled: bool = False
 
     @property
     def real(self) -> bool:
@@ -118,18 +123,26 @@ def _target(folder: Path, job: RenderJob) -> tuple[Path, Path]:
     return renders / f"{safe_name(job.id)}.mp4", renders / f".{uuid.uuid4().hex}.mp4"
 
 
-def render_in_background(job: RenderJob, folder: Path) -> None:
-    """Render ``job`` for real in a thread; sources come from ``folder/uploads`` and the
-    MP4 goes to ``folder/renders``."""
+def render_in_background(job: RenderJob, folder: Path, workers: RenderWorkers) -> bool:
+    """Queue ``job`` on ``workers`` to render it for real; sources come from
+    ``folder/uploads`` and the MP4 goes to ``folder/renders``. ``False`` when the workers
+    take no more renders (too many wait)."""
     if job.fail:
         job.finished.set()
-        return
-    target, partial = _target(folder, job)
+        return True
 
     def progress(done: int, total: int) -> None:
+        workers.check()
+        if job.cancelled:
+            raise Stopped("the emulator forgot this render")
         job.frames_done, job.frames_total = done, total
 
     def work() -> None:
+        if job.cancelled:
+            job.error = "render failed: the emulator forgot this render"
+            job.finished.set()
+            return
+        target, partial = _target(folder, job)
         try:
             render_draft(job.draft, partial, folder / "uploads", on_frame=progress, scale=job.scale)
             partial.replace(target)
@@ -140,7 +153,7 @@ def render_in_background(job: RenderJob, folder: Path) -> None:
         finally:
             job.finished.set()
 
-    threading.Thread(target=work, name=f"render-{job.id}", daemon=True).start()
+    return workers.submit(work)
 
 
 def output_file(job: RenderJob, folder: Path) -> Path:

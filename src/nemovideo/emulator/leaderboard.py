@@ -147,7 +147,8 @@ def rank(message: str, draft: dict[str, Any], out: Events, state: dict[str, Any]
     if not ranked:
         return "Please upload some videos first, then ask me to rank them."
     top_match = re.search(r"top\s+(\d+)", message, re.I)
-    top = max(1, int(top_match.group(1))) if top_match else min(5, len(ranked))
+    # at most 9 digits: a longer number means "all of them" and must not reach int()
+    top = max(1, int(top_match.group(1)[:9])) if top_match else min(5, len(ranked))
     layout = "grid" if re.search(r"\bgrid\b|side by side|网格", message, re.I) else "sequence"
     width, height = _canvas(message, draft)
     draft.clear()

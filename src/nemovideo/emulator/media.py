@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "ACCEPTED_TYPES",
+    "MAX_SOURCE_PIXELS",
+    "Broken",
     "add_streams",
+    "decoded_frames",
     "file_type",
     "mux_sound",
     "probe",
@@ -37,17 +41,70 @@ ACCEPTED_TYPES = {
 """Accepted extensions and the kind of media each holds (the upload endpoint's list)."""
 
 
+MAX_SOURCE_PIXELS = 8192 * 4320
+"""The largest picture (width x height) the emulator decodes from a client's file; a file
+that declares more is not decoded (a decompression bomb), and its frames are placeholders."""
+
+
+class Broken:
+    """A frame that could not be decoded, at ``time`` seconds (``None``: unknown)."""
+
+    def __init__(self, time: float | None) -> None:
+        self.time = time
+
+
+def decoded_frames(container: Any, stream: Any) -> Iterator[Any]:
+    """The video frames of ``stream``, decoded packet by packet: a packet that fails to
+    decode gives a [Broken][nemovideo.emulator.media.Broken] in its place instead of ending
+    the stream. Raises ``ValueError`` before decoding anything when the stream declares a
+    picture over ``MAX_SOURCE_PIXELS``; the decoder refuses larger pictures inside it too."""
+    width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+    if width * height > MAX_SOURCE_PIXELS:
+        raise ValueError(f"a {width}x{height} picture is over the decoding limit")
+    stream.codec_context.options = {"max_pixels": str(MAX_SOURCE_PIXELS)}
+    return _each_packet(container.demux(stream))
+
+
+def _each_packet(packets: Iterator[Any]) -> Iterator[Any]:
+    import av
+
+    while True:
+        try:
+            packet = next(packets, None)
+        except av.FFmpegError:
+            return  # the container cannot be read further: the clip ends here
+        if packet is None:
+            return
+        try:
+            frames = packet.decode()
+        except av.FFmpegError:
+            when = packet.pts * packet.time_base if packet.pts is not None else None
+            yield Broken(float(when) if when is not None and packet.time_base else None)
+            continue
+        yield from frames
+
+
 def file_type(name: str) -> str | None:
     """``video``, ``image`` or ``audio`` for an accepted file name, else ``None``."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return ACCEPTED_TYPES.get(extension)
 
 
+MAX_NAME = 60
+"""The longest file name kept (word characters, each at most 4 bytes: under 255 bytes)."""
+
+
 def safe_name(name: str) -> str:
     """The last part of a client's file name, with only word characters, dots, dashes
-    and spaces (so it is safe as a file name on disk and in a URL path)."""
+    and spaces (so it is safe as a file name on disk and in a URL path), at most
+    ``MAX_NAME`` characters long (a longer name is cut before its extension)."""
     base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^\w.\- ]", "_", base) or "file"
+    safe = re.sub(r"[^\w.\- ]", "_", base) or "file"
+    if len(safe) > MAX_NAME:  # keep the extension; file systems take 255 bytes at most
+        _, dot, extension = safe.rpartition(".")
+        tail = f"{dot}{extension}" if dot and len(extension) <= 16 else ""
+        safe = safe[: MAX_NAME - len(tail)] + tail
+    return safe
 
 
 def probe(path: Path) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from .media import add_streams, mux_sound
+from .media import Broken, add_streams, decoded_frames, mux_sound
 
 __all__ = ["FPS", "render_draft", "source_path"]
 
@@ -41,6 +41,8 @@ def source_path(src: Any, uploads: Path) -> Path | None:
         return None
     match = _UPLOAD_URL.search(src)
     if match is None:
+        return None
+    if len(match.group(2).encode()) > 255:  # longer than any file name can be
         return None
     path = (uploads / match.group(1) / match.group(2)).resolve()
     return path if uploads.resolve() in path.parents and path.is_file() else None
@@ -117,8 +119,8 @@ class _Reader:
                 self.container = av.open(str(path))
                 stream = self.container.streams.video[0]
                 stream.thread_type = "AUTO"
-                self.frames = self.container.decode(stream)
-            except (av.FFmpegError, IndexError, OSError):
+                self.frames = decoded_frames(self.container, stream)
+            except (av.FFmpegError, IndexError, OSError, ValueError):
                 self.close()
 
     def picture(self, t: float) -> Any:
@@ -134,14 +136,14 @@ class _Reader:
             if when > t + 1e-6 and self.current is not None:
                 break
             self.current, self.next_frame = self.next_frame, None
-        if self.current is None:
-            return _pattern(self.box, t, self.label)
+        if self.current is None or isinstance(self.current, Broken):
+            return _pattern(self.box, t, self.label)  # a frame that failed to decode
         return _fit(self.current, self.box)
 
     def close(self) -> None:
         if self.container is not None:
             self.container.close()
-        self.container = self.frames = None
+        self.container = self.frames = self.current = self.next_frame = None
 
 
 def _fit(frame: Any, box: tuple[int, int]) -> Any:

@@ -25,6 +25,16 @@ class RunningEmulator:
     host: str
     port: int
 
+    @property
+    def control_token(self) -> str:
+        """The secret the HTTP control routes (``/_emulator/...``) require."""
+        return self.emulator.control_token
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The headers of a call to a control route: the control token, and JSON."""
+        return {"X-Emulator-Control": self.control_token, "Content-Type": "application/json"}
+
 
 class _QuietDrops(logging.Filter):
     """Hide the server's report of connections cut on purpose (a fault, not a bug)."""

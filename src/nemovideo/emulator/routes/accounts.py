@@ -7,7 +7,7 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..http import authorize, emulator_of, json_body, ok, session_missing
+from ..http import authorize, emulator_of, json_object, ok, session_missing
 
 __all__ = ["anonymous_token", "claim_token", "credits"]
 
@@ -62,7 +62,7 @@ async def claim_token(request: Request) -> Response:
     if isinstance(auth, Response):
         return auth
     emulator = emulator_of(request)
-    body = await json_body(request) or {}
+    body = await json_object(request) or {}
     session_id = str(body.get("session_id") or "")
     if emulator.store.session(session_id, auth.user) is None:
         return session_missing(emulator, session_id)

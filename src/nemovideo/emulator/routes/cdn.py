@@ -36,7 +36,10 @@ async def cdn_upload(request: Request) -> Response:
     hash_hex = request.path_params["hash"]
     if not re.fullmatch(r"[0-9a-f]{64}", hash_hex):
         return _not_found()
-    path = (folder / hash_hex / safe_name(request.path_params["name"])).resolve()
+    name = safe_name(request.path_params["name"])
+    if len(name.encode()) > 255:  # no such file can exist (and the system refuses the name)
+        return _not_found()
+    path = (folder / hash_hex / name).resolve()
     if folder not in path.parents or not path.is_file():
         return _not_found()
     return FileResponse(path)

@@ -1,16 +1,24 @@
-"""``/_emulator/...``: the emulator's controls over HTTP, for one in another process."""
+"""``/_emulator/...``: the emulator's controls over HTTP, for one in another process.
+
+Every call needs the emulator's control token in the ``X-Emulator-Control`` header
+(401 without it, 403 with another value), and a body, if any, must be
+``application/json`` (415 otherwise). A web page in a local browser can therefore not
+steer the emulator: it cannot read the token, and a cross-site request with a custom
+header or a JSON body needs a preflight the emulator never grants.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..emulator import ReceivedRequest
-from ..http import emulator_of, json_body
+from ..http import CONTROL_HEADER, emulator_of, json_object
 
-__all__ = ["CONTROL_PREFIX", "control"]
+__all__ = ["CONTROL_HEADER", "CONTROL_PREFIX", "control"]
 
 CONTROL_PREFIX = "/_emulator"
 """The path prefix of the control routes (they are not logged and take no faults)."""
@@ -28,11 +36,29 @@ def _request_json(request: ReceivedRequest) -> dict[str, Any]:
     }
 
 
+def _refusal(request: Request, token: str) -> Response | None:
+    """401 without the control token, 403 with a wrong one, 415 for a body not JSON."""
+    given = request.headers.get(CONTROL_HEADER)
+    if given is None:
+        return JSONResponse({"error": f"the {CONTROL_HEADER} header is required"}, 401)
+    if not secrets.compare_digest(given.encode("latin-1"), token.encode("latin-1")):
+        return JSONResponse({"error": "wrong control token"}, 403)
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    has_body = request.method in {"POST", "PUT"} or "content-length" in request.headers
+    if (has_body or media_type) and media_type != "application/json":
+        return JSONResponse({"error": "control calls take application/json bodies"}, 415)
+    return None
+
+
 async def control(request: Request) -> Response:
-    """``/_emulator/{action}``: reset, settings, faults, state, credits and the request log."""
+    """``/_emulator/{action}``: reset, settings, faults, state, credits and the request log
+    (with the control token; see the module's notes)."""
     emulator = emulator_of(request)
+    refusal = _refusal(request, emulator.control_token)
+    if refusal is not None:
+        return refusal
     action = request.path_params["action"]
-    body = await json_body(request) or {}
+    body = await json_object(request) or {}
     try:
         if action == "reset" and request.method == "POST":
             emulator.reset()
@@ -56,6 +82,6 @@ async def control(request: Request) -> Response:
             )
         else:
             return JSONResponse({"error": f"unknown control {request.method} {action}"}, 404)
-    except (TypeError, KeyError, ValueError, LookupError) as exc:
+    except (TypeError, KeyError, ValueError, LookupError, OverflowError) as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     return JSONResponse({"ok": True})

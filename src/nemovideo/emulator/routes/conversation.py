@@ -24,6 +24,7 @@ from ..http import DroppedConnection, authorize, emulator_of, fail, json_body, s
 from ..render import source_path
 from ..script import Apply, Beat, Crash, Drop, Emit, Pause, TurnScript
 from ..state import SessionRecord, User
+from ..validation import MAX_PROMPT_CHARS
 
 __all__ = ["run_sse"]
 
@@ -142,6 +143,8 @@ async def run_sse(request: Request) -> Response:
     session_id = body.get("session_id") if body is not None else None
     if body is None or text is None or not isinstance(session_id, str):
         return JSONResponse({"detail": "session_id and new_message.parts[].text are required"}, 422)
+    if len(text) > MAX_PROMPT_CHARS:
+        return JSONResponse({"detail": f"the message is over {MAX_PROMPT_CHARS} characters"}, 422)
     record = emulator.store.session(session_id, auth.user)
     if record is None:
         return session_missing(emulator, session_id)

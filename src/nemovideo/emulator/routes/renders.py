@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from ..emulator import Emulator
 from ..http import authorize, cdn_base, emulator_of, json_body, render_fail
 from ..jobs import ARMED_FAILURE, RenderJob, output_file, render_in_background
+from ..validation import InvalidInput, check_draft
 
 __all__ = ["known_render", "render_download", "render_status", "submit_render"]
 
@@ -48,6 +49,10 @@ async def submit_render(request: Request) -> Response:
         return render_fail(400, "id and sessionId are required")
     if emulator.store.session(session_id, auth.user) is None:
         return render_fail(404, f"session {session_id} not found")
+    try:
+        check_draft(draft)
+    except InvalidInput as error:
+        return render_fail(422, f"invalid draft: {error}")
     if not _has_segments(draft):
         return render_fail(400, "draft has no segments")
     assert isinstance(draft, dict)
@@ -70,8 +75,14 @@ async def submit_render(request: Request) -> Response:
             scale=config.render_scale,
         )
         emulator.store.renders[render_id] = job
-    if job.real:
-        render_in_background(job, emulator.folder)
+    if job.real and not render_in_background(job, emulator.folder, emulator.workers):
+        with emulator.store.lock:
+            emulator.store.renders.pop(render_id, None)
+        return JSONResponse(
+            {"success": False, "error": "too many renders are waiting; try again later"},
+            status_code=429,
+            headers={"Retry-After": "5"},
+        )
     return JSONResponse(
         {"success": True, "data": {"id": render_id, "status": "pending", "progress": 0}}
     )

@@ -7,7 +7,7 @@ import copy
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..http import authorize, emulator_of, json_body, ok, owned_session
+from ..http import authorize, emulator_of, json_object, ok, owned_session
 
 __all__ = ["create_session", "state"]
 
@@ -17,7 +17,7 @@ async def create_session(request: Request) -> Response:
     auth = authorize(request)
     if isinstance(auth, Response):
         return auth
-    body = await json_body(request) or {}
+    body = await json_object(request) or {}
     task_name = body.get("task_name") if isinstance(body.get("task_name"), str) else "project"
     language = body.get("language") if isinstance(body.get("language"), str) else None
     record = emulator_of(request).store.new_session(auth.user, task_name or "project", language)

@@ -4,43 +4,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
-import uuid
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
-from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ..emulator import Emulator
 from ..http import cdn_base, emulator_of, fail, json_body, ok, owned_session
 from ..media import file_type, probe, safe_name
+from ..multipart import MAX_FILES, TooLarge, Unsupported, receive_files
 
 __all__ = ["upload"]
-
-
-def _store_upload(folder: Path, upload: UploadFile, limit: int) -> tuple[Path, str, int] | int:
-    """Copy an uploaded part into the upload folder; the size, or 4002 when over the limit."""
-    digest, size = hashlib.sha256(), 0
-    temporary = folder / f".incoming-{uuid.uuid4().hex}"
-    with temporary.open("wb") as out:
-        upload.file.seek(0)
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                temporary.unlink(missing_ok=True)
-                return 4002
-            digest.update(chunk)
-            out.write(chunk)
-    hash_hex = digest.hexdigest()
-    target = folder / hash_hex / safe_name(upload.filename or "file")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(temporary), target)
-    return target, hash_hex, size
 
 
 def _file_entry(
@@ -72,33 +48,36 @@ async def _url_entries(request: Request, emulator: Emulator) -> list[dict[str, A
 
 
 async def _file_entries(request: Request, emulator: Emulator) -> list[dict[str, Any]] | Response:
-    """The entries of a multipart upload: each file kept on disk and probed."""
+    """The entries of a multipart upload: each file kept on disk (the limit applied while
+    it streams in) and probed."""
     limit = emulator.config.max_upload_bytes
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limit + 1024 * 1024:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FILES * (limit + 1024 * 1024):
         return fail(emulator, 4002, f"file too large: the limit is {limit} bytes")
-    form = await request.form(max_files=100, max_fields=100)
     try:
-        files = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
-        if not files:
-            return fail(emulator, 4001, "no files in field 'files'")
-        folder = emulator.folder / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        entries: list[dict[str, Any]] = []
-        for part in files:
-            name = safe_name(part.filename or "file")
-            kind = file_type(name)
-            if kind is None:
-                return fail(emulator, 4001, f"unsupported file type: {name}")
-            stored = await anyio.to_thread.run_sync(_store_upload, folder, part, limit)
-            if isinstance(stored, int):
-                return fail(emulator, 4002, f"file too large: the limit is {limit} bytes")
-            path, hash_hex, size = stored
-            info = await anyio.to_thread.run_sync(probe, path) if kind != "image" else {}
-            entries.append(_file_entry(request, name, kind, hash_hex, size=size, **info))
-        return entries
-    finally:
-        await form.close()
+        stored = await receive_files(
+            request.stream(),
+            request.headers.get("content-type", ""),
+            emulator.folder / "uploads",
+            limit=limit,
+            accept=lambda name: file_type(name) is not None,
+        )
+    except TooLarge:
+        return fail(emulator, 4002, f"file too large: the limit is {limit} bytes")
+    except Unsupported as error:
+        return fail(emulator, 4001, str(error))
+    except ValueError:  # the multipart parser's errors
+        return fail(emulator, 4001, "the multipart body cannot be read")
+    except ClientDisconnect:
+        return fail(emulator, 4001, "the client went away before the end of the body")
+    if not stored:
+        return fail(emulator, 4001, "no files in field 'files'")
+    entries: list[dict[str, Any]] = []
+    for item in stored:
+        kind = file_type(item.name) or "video"
+        info = await anyio.to_thread.run_sync(probe, item.path) if kind != "image" else {}
+        entries.append(_file_entry(request, item.name, kind, item.hash, size=item.size, **info))
+    return entries
 
 
 async def upload(request: Request) -> Response:
