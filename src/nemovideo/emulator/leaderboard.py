@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .edits import is_ranking
 from .script import Events
 
 __all__ = [
@@ -214,9 +215,22 @@ def _canvas(message: str, draft: dict[str, Any]) -> tuple[int, int]:
     return width, height
 
 
+def _title(draft: dict[str, Any]) -> str | None:
+    """The text of the draft's title (a text track that is not a ranking's), if any."""
+    found = draft.get("t")
+    for track in found if isinstance(found, list) else []:
+        if isinstance(track, dict) and track.get("tt") == 7 and not is_ranking(track):
+            for segment in track.get("sg") or []:
+                text = segment.get("tx") if isinstance(segment, dict) else None
+                if isinstance(text, str) and text.strip():
+                    return text.strip()
+    return None
+
+
 def rank(message: str, draft: dict[str, Any], out: Events, state: dict[str, Any]) -> str:
     """Rank the session's videos (``state["_analyses"]``: measured figures by URL),
-    replace the draft with a leaderboard, and put the ranking in ``video_analyses``."""
+    replace the draft with a leaderboard (under the draft's title, if it has one), and
+    put the ranking in ``video_analyses``."""
     ranked = rank_clips(state.get("video_infos") or [], state.get("_analyses"))
     if not ranked:
         return "Please upload some videos first, then ask me to rank them."
@@ -224,8 +238,9 @@ def rank(message: str, draft: dict[str, Any], out: Events, state: dict[str, Any]
     top = max(1, int(top_match.group(1))) if top_match else min(5, len(ranked))
     layout = "grid" if re.search(r"\bgrid\b|side by side|网格", message, re.I) else "sequence"
     width, height = _canvas(message, draft)
+    title = _title(draft) or "Top performers"
     draft.clear()
-    draft.update(leaderboard_draft(ranked, top, width, height, layout))
+    draft.update(leaderboard_draft(ranked, top, width, height, layout, title))
     scores = [{k: v for k, v in item.items() if k not in ("index", "points")} for item in ranked]
     out.tool(
         "rank_videos",
