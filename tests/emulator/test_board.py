@@ -98,10 +98,13 @@ def test_a_board_of_past_ten_rows_takes_two_columns_and_strange_rows_still_draw(
     ("layout", "size"), [("sequence", (1920, 1080)), ("grid", (1080, 1920))], ids=str
 )
 def test_the_leaderboard_video_ends_on_a_board_of_every_ranked_clip(
-    uploaded: tuple[Path, list[dict[str, Any]]], tmp_path: Path, layout: str, size: Any
+    uploaded: tuple[Path, list[dict[str, Any]]],
+    tmp_path: Path,
+    layout: str,
+    size: tuple[int, int],
 ) -> None:
     uploads, ranked = uploaded
-    draft = leaderboard_draft(ranked, 2, *size, layout=layout)
+    draft = leaderboard_draft(ranked, 2, size[0], size[1], layout=layout)
     pictures = frames_of(render_draft(draft, tmp_path / "out.mp4", uploads, scale=0.25))
     height, width = pictures[0].shape[:2]
     assert len(pictures) == round(draft["d"] / 1000 * FPS)
