@@ -201,6 +201,14 @@ def test_a_ranking_ends_on_a_board_of_every_ranked_clip() -> None:
     assert state["draft"]["d"] == last_clip + board["d"]
 
 
+def _draft(tracks: dict[str, list[dict[str, Any]]], state: dict[str, Any]) -> dict[str, Any]:
+    kinds = {str(t["n"]): t["tt"] for t in state["draft"]["t"]}
+    return {
+        **state["draft"],
+        "t": [{"tt": kinds[name], "n": name, "sg": sg} for name, sg in tracks.items()],
+    }
+
+
 def test_a_title_edit_keeps_the_ranking() -> None:
     state = _ranked()
     before = _tracks(Draft.from_dict(state["draft"]))
@@ -213,14 +221,6 @@ def test_a_title_edit_keeps_the_ranking() -> None:
     assert "Title" not in untitled
     assert untitled["Ranks"] == before["Ranks"]
     assert untitled["Board"] == before["Board"]
-
-
-def _draft(tracks: dict[str, list[dict[str, Any]]], state: dict[str, Any]) -> dict[str, Any]:
-    kinds = {str(t["n"]): t["tt"] for t in state["draft"]["t"]}
-    return {
-        **state["draft"],
-        "t": [{"tt": kinds[name], "n": name, "sg": sg} for name, sg in tracks.items()],
-    }
 
 
 def test_music_and_trims_keep_the_ranking() -> None:

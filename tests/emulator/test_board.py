@@ -89,7 +89,8 @@ def test_the_board_of_ten_is_legible_at_1080p_both_ways(width: int, height: int)
 def test_a_board_of_past_ten_rows_takes_two_columns_and_strange_rows_still_draw() -> None:
     boxes = row_boxes(14, 1920, 1080)
     assert len({x for x, *_ in boxes}) == 2
-    picture = board_picture({"rows": [{"score": float("nan")}, "junk", {"clip": 3}]}, 320, 180)
+    rows = [{"score": float("nan"), "why": ["x" * 10**6]}, "junk", {"clip": 3, "rank": True}]
+    picture = board_picture({"rows": rows, "title": "y" * 10**6}, 320, 180)
     assert badges(picture, row_boxes(2, 320, 180)) == 2
     assert board_picture(None, 64, 36).shape == (36, 64, 3)
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["MAX_ROWS", "board_picture", "font", "medal", "row_boxes", "text_fitted"]
+__all__ = ["MAX_CHARS", "MAX_ROWS", "board_picture", "font", "medal", "row_boxes", "text_fitted"]
 
 MAX_ROWS = 30
 """Most rows drawn on a board, whatever the draft says."""
+
+MAX_CHARS = 200
+"""Most characters of one text drawn on a board (no row holds more)."""
 
 BACKGROUND = (16, 20, 36)
 TRACK = (58, 64, 92)
@@ -50,12 +53,19 @@ def font(size: int, bold: bool = True) -> Any:
 
 
 def text_fitted(draw: Any, text: str, face: Any, width: int) -> str:
-    """``text``, shortened with "..." until it is at most ``width`` pixels wide."""
+    """``text`` (its first ``MAX_CHARS``), shortened with "..." until it is at most
+    ``width`` pixels wide."""
+    text = text[:MAX_CHARS]
     if draw.textlength(text, font=face) <= width:
         return text
-    while text and draw.textlength(text + "...", font=face) > width:
-        text = text[:-1]
-    return text + "..." if text else ""
+    low, high = 0, len(text)  # the longest start that fits with "..."
+    while low < high:
+        middle = (low + high + 1) // 2
+        if draw.textlength(text[:middle] + "...", font=face) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "..." if low else ""
 
 
 def _unit(height: int, width: int) -> int:
@@ -114,7 +124,8 @@ def board_picture(board: Any, width: int, height: int) -> Any:
     margin, heading = _heading(width, height)
     title = board.get("title") if isinstance(board, dict) else None
     face = font(heading)
-    text = text_fitted(draw, title if isinstance(title, str) else "Leaderboard", face, width)
+    shown = title if isinstance(title, str) else "Leaderboard"
+    text = text_fitted(draw, shown, face, width - 2 * margin)
     draw.text((margin, margin), text, font=face, fill=(255, 255, 255))
     rows = _rows(board)
     for place, (row, box) in enumerate(zip(rows, row_boxes(len(rows), width, height), strict=True)):
@@ -129,7 +140,7 @@ def _row(draw: Any, row: dict[str, Any], box: tuple[int, int, int, int], place: 
     clip = row.get("clip")
     name = clip if isinstance(clip, str) and clip else "clip"
     found = row.get("why")
-    why = " · ".join(str(v) for v in found[:3]) if isinstance(found, list) else ""
+    why = " · ".join(str(v)[:MAX_CHARS] for v in found[:3]) if isinstance(found, list) else ""
     colour = medal(rank)
     if place % 2 == 0:
         draw.rectangle((x, y, x + w - 1, y + h - 1), fill=(24, 29, 50))
