@@ -126,11 +126,12 @@ def _clip_ms(item: dict[str, Any], limit: int) -> int:
 
 
 def _why(item: dict[str, Any], most: int = 3) -> list[str]:
-    """The figures that earned the clip most of its score, best first (at most ``most``)."""
+    """The figures that earned the clip most of its score (a point or more each), best
+    first, at most ``most``."""
     points = item.get("points")
     earned = points if isinstance(points, dict) else {}
     chosen = sorted(
-        (name for name, value in earned.items() if name in _SHOWN and _figure(earned, name) > 0),
+        (name for name in earned if name in _SHOWN and _figure(earned, name) >= 1),
         key=lambda name: -_figure(earned, name),
     )[:most]
     return [_SHOWN[name](item["metrics"]) for name in chosen]
