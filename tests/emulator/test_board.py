@@ -50,10 +50,12 @@ def frames_of(path: Path) -> list[Any]:
 
 
 def badges(picture: Any, boxes: list[tuple[int, int, int, int]]) -> int:
-    """How many bright rank badges a vertical line through the badges crosses (below
-    the heading)."""
-    x = boxes[0][0] + boxes[0][3] * 3 // 20 + 1  # inside the badge, left of its text
-    bright = picture[boxes[0][1] :, x].max(axis=1) > 120
+    """How many bright rank badges a band through the badges crosses (below the
+    heading): a line of the band is bright where any of its pixels is (the dark rank
+    text never fills it)."""
+    x, y, _, h = boxes[0]
+    band = picture[y:, x + h // 10 + 1 : x + h // 2]
+    bright = (band.max(axis=2) > 120).any(axis=1)
     return int(np.count_nonzero(bright[1:] & ~bright[:-1]) + bright[0])
 
 

@@ -145,13 +145,14 @@ def _row(draw: Any, row: dict[str, Any], box: tuple[int, int, int, int], place: 
     if place % 2 == 0:
         draw.rectangle((x, y, x + w - 1, y + h - 1), fill=(24, 29, 50))
     pad = max(1, h // 10)
-    badge = min(round(h * 1.25), round(w * 0.13))
+    badge = min(round(h * 1.25), round(w * 0.16))
     draw.rounded_rectangle(
         (x + pad, y + pad, x + badge - pad, y + h - pad), radius=max(1, h // 6), fill=colour
     )
-    size = max(6, round(min(h, badge) * 0.42))
+    size = max(6, round(min(h, badge) * 0.45))
     rank_face = font(size)
-    while size > 6 and draw.textlength(f"#{rank}", font=rank_face) > badge - 4 * pad:
+    widest = f"#{rank}" if rank >= 100 else "#88"  # one size for ranks up to 99
+    while size > 6 and draw.textlength(widest, font=rank_face) > badge - 3 * pad:
         size = max(6, int(size * 0.85))
         rank_face = font(size)
     draw.text((x + badge / 2, y + h / 2), f"#{rank}", font=rank_face, fill=BACKGROUND, anchor="mm")
