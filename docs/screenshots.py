@@ -1,10 +1,16 @@
-"""Docs build step: draw the notebook views in headless Chromium and keep the shots.
+"""Docs build step: draw the notebook views in headless Chromium, and frames of the
+emulator's leaderboard video, and keep the pictures.
 
     python docs/screenshots.py      # needs Debian's chromium and the emulator extra
 
 Writes ``docs/images/timeline.png`` (a Draft's SVG timeline with its summary) and
 ``docs/images/leaderboard-notebook.png`` (a Leaderboard's notebook table), the way
-a notebook shows them. ``tests/test_pictures.py`` checks the same drawing.
+a notebook shows them; ``tests/test_pictures.py`` checks the same drawing. Then
+renders leaderboards of ten sample clips with the emulator at half size and keeps
+frames: ``leaderboard-sequence.png`` (a ranked clip with its caption),
+``leaderboard-grid.png`` (the grid), ``leaderboard-board.png`` and
+``leaderboard-board-portrait.png`` (the closing board, landscape and portrait);
+``tests/emulator/test_board.py`` checks the same pictures.
 """
 
 from __future__ import annotations
@@ -41,9 +47,10 @@ DRAFT = Draft.from_dict(
                     {"tx": "#3 05-behind-the-scenes.mp4 - 45.2", "s": 13000, "d": 5000},
                 ],
             },
+            {"tt": 7, "n": "Board", "sg": [{"tx": "Leaderboard: 10 clips", "s": 18000, "d": 5000}]},
             {"tt": 1, "n": "Clip audio", "sg": [{"n": "mix", "s": 3000, "d": 15000, "v": 1.0}]},
         ],
-        "d": 18000,
+        "d": 23000,
     }
 )
 
@@ -95,8 +102,47 @@ def shoot(html: str, target: Path, size: str) -> None:
         )
 
 
+def video_frames(target: Path) -> None:
+    """Frames of the emulator's leaderboard videos of ten sample clips, at half size."""
+    import hashlib
+
+    import av
+
+    from nemovideo.emulator.analysis import analyse
+    from nemovideo.emulator.leaderboard import TITLE_MS, leaderboard_draft, rank_clips
+    from nemovideo.emulator.render import FPS, render_draft
+    from nemovideo.emulator.samples import make_clips
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        infos, analyses = [], {}
+        for path in make_clips(work / "clips", n=10, seconds=2, seed=7, size=(480, 270)):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            (work / "uploads" / digest).mkdir(parents=True)
+            shutil.copy(path, work / "uploads" / digest / path.name)
+            url = f"http://127.0.0.1/cdn/uploads/{digest}/{path.name}"
+            infos.append({"filename": path.name, "file_type": "video", "cdn_url": url})
+            found = analyse(path)
+            analyses[url] = {**found.metrics(), "score": found.score, "points": found.points()}
+        ranked = rank_clips(infos, analyses)
+        shots = [
+            ("sequence", (1920, 1080), {"sequence": TITLE_MS + 1000, "board": -1}),
+            ("grid", (1920, 1080), {"grid": TITLE_MS + 1000}),
+            ("sequence", (1080, 1920), {"board-portrait": -1}),
+        ]
+        for layout, size, wanted in shots:
+            draft = leaderboard_draft(ranked, 5, *size, layout=layout)
+            video = render_draft(draft, work / "out.mp4", work / "uploads", scale=0.5)
+            with av.open(str(video)) as container:
+                frames = [f.to_image() for f in container.decode(container.streams.video[0])]
+            for name, at in wanted.items():
+                frame = frames[at * FPS // 1000 if at >= 0 else at]
+                frame.save(target / f"leaderboard-{name}.png")
+
+
 if __name__ == "__main__":
     IMAGES.mkdir(exist_ok=True)
     shoot(DRAFT._repr_html_(), IMAGES / "timeline.png", "780,260")
     shoot(BOARD._repr_html_(), IMAGES / "leaderboard-notebook.png", "520,240")
+    video_frames(IMAGES)
     print("written:", *sorted(p.name for p in IMAGES.glob("*.png")))

@@ -318,9 +318,16 @@ def test_the_everyday_commands(
     uploaded = json.loads(run("upload", session_id, str(clips[0]), "--json").stdout)
     assert uploaded["files"][0]["filename"] == clips[0].name
     sent = json.loads(run("send", session_id, "add a title 'Hello'", "--json").stdout)
-    assert sent["changes"] == ['Title added: "Hello" (0-3s)']
-    assert run("state", session_id, "--svg", str(tmp_path / "t.svg")).stdout.strip() == (
-        'Timeline (1 track): 1. Title: "Hello" (0-3s)'
+    name = clips[0].name
+    assert sent["changes"] == [
+        f"Clips added: {name} (0-1s)",
+        f"Clip audio added: {name} (0-1s, 100%)",
+        'Title added: "Hello" (0-3s)',
+    ], "the uploaded clip is put on the timeline with the title"
+    shown = run("state", session_id, "--svg", str(tmp_path / "t.svg")).stdout
+    assert " ".join(shown.split()) == (
+        f"Timeline (3 tracks): 1. Clips: {name} (0-1s) 2. Clip audio: {name} (0-1s, 100%) "
+        '3. Title: "Hello" (0-3s)'
     )
     assert "Hello" in (tmp_path / "t.svg").read_text()
     exported = json.loads(run("export", session_id, "-o", str(tmp_path / "e.mp4"), "--json").stdout)

@@ -20,7 +20,7 @@ def test_quickstart_downloads_a_real_video(
     runpy.run_path(str(EXAMPLE), run_name="__main__")
     out = capsys.readouterr().out
     assert "Here is the ranking by engagement score:" in out
-    assert "Timeline (4 tracks)" in out
+    assert "Timeline (5 tracks)" in out
     video = tmp_path / "out" / "quickstart.mp4"
     with av.open(str(video)) as container:
         assert container.streams.video[0].frames > 0

@@ -157,3 +157,114 @@ def test_bad_run_bodies(session: tuple[httpx.Client, str]) -> None:
     api, _ = session
     assert api.post("/run_sse", json={"session_id": "1"}).status_code == 422
     assert run(api, "404", "hi").json()["code"] == 1002
+
+
+def _infos(lengths: list[float]) -> list[dict[str, Any]]:
+    return [
+        {
+            "filename": f"c{i}.mp4",
+            "file_type": "video",
+            "duration": d,
+            "width": 1920,
+            "height": 1080,
+            "fps": 30,
+            "cdn_url": f"http://cdn/c{i}.mp4",
+        }
+        for i, d in enumerate(lengths)
+    ]
+
+
+def _ranked(message: str = "rank these videos by engagement score") -> dict[str, Any]:
+    """A session state after a ranking of three clips (top 2 on the video)."""
+    state = {**EMPTY, "video_infos": _infos([4.0, 15.0, 9.0])}
+    script = plan_turn(f"{message}, top 2", state)
+    (step,) = [s for s in script.steps if isinstance(s, Apply)]
+    return {**state, "draft": step.draft}
+
+
+def _tracks(draft: Draft) -> dict[str, list[dict[str, Any]]]:
+    return {str(t.name): [s.to_dict() for s in t.segments] for t in draft.tracks}
+
+
+def test_a_ranking_ends_on_a_board_of_every_ranked_clip() -> None:
+    state = _ranked()
+    tracks = _tracks(Draft.from_dict(state["draft"]))
+    assert list(tracks) == ["Clips", "Title", "Ranks", "Board", "Clip audio"]
+    assert [s["rank"] for s in tracks["Ranks"]] == [1, 2], "the top 2 play, captioned"
+    (board,) = tracks["Board"]
+    rows = board["board"]["rows"]
+    assert [(r["rank"], r["clip"]) for r in rows] == [(1, "c1.mp4"), (2, "c2.mp4"), (3, "c0.mp4")]
+    assert all(1 <= len(r["why"]) <= 3 for r in rows)
+    assert rows[0]["why"][0] == "15 s long", "the figure that earned most points comes first"
+    last_clip = max(s["s"] + s["d"] for s in tracks["Clips"])
+    assert board["s"] == last_clip
+    assert state["draft"]["d"] == last_clip + board["d"]
+
+
+def _draft(tracks: dict[str, list[dict[str, Any]]], state: dict[str, Any]) -> dict[str, Any]:
+    kinds = {str(t["n"]): t["tt"] for t in state["draft"]["t"]}
+    return {
+        **state["draft"],
+        "t": [{"tt": kinds[name], "n": name, "sg": sg} for name, sg in tracks.items()],
+    }
+
+
+def test_a_title_edit_keeps_the_ranking() -> None:
+    state = _ranked()
+    before = _tracks(Draft.from_dict(state["draft"]))
+    titled = _tracks(applied("add a title 'Summer Sale'", state))
+    assert list(titled) == list(before), "the title takes the old title's place"
+    assert [s["tx"] for s in titled["Title"]] == ["Summer Sale"]
+    for name in ("Clips", "Ranks", "Board", "Clip audio"):
+        assert titled[name] == before[name], name
+    untitled = _tracks(applied("remove the title", {**state, "draft": _draft(titled, state)}))
+    assert "Title" not in untitled
+    assert untitled["Ranks"] == before["Ranks"]
+    assert untitled["Board"] == before["Board"]
+
+
+def test_music_and_trims_keep_the_ranking() -> None:
+    state = _ranked()
+    before = _tracks(Draft.from_dict(state["draft"]))
+    music = _tracks(applied("add background music", state))
+    assert music["Clip audio"] == before["Clip audio"], "the clips keep their sound"
+    assert [s["n"] for s in music["BGM"]] == ["Lo-fi Chill"]
+    shorter = applied("make it shorter", state)
+    trimmed = _tracks(shorter)
+    (board,) = trimmed["Board"]
+    assert board["board"] == before["Board"][0]["board"]
+    assert board["s"] == before["Board"][0]["s"] // 2, "the clips are cut to half"
+    assert shorter.duration_ms == board["s"] + board["d"], "the board stays whole at the end"
+    assert all(s["s"] + s["d"] <= board["s"] for s in trimmed["Clips"])
+
+
+def test_ranking_a_titled_draft_keeps_its_title() -> None:
+    state = {**EMPTY, "video_infos": _infos([4.0, 15.0])}
+    titled = applied("add a title 'Summer Sale'", state)
+    ranked = _tracks(applied("rank these videos", {**state, "draft": titled.to_dict()}))
+    assert [s["tx"] for s in ranked["Title"]] == ["Summer Sale"]
+    assert ranked["Board"][0]["board"]["title"] == "Summer Sale"
+
+
+def test_an_edit_puts_the_uploaded_clips_on_an_empty_timeline() -> None:
+    state = {**EMPTY, "video_infos": [*_infos([4.0, 2.5, 6.0]), {"file_type": "image"}]}
+    script = plan_turn("add a title 'Summer Sale'", state)
+    assert script.credits == 50
+    (step,) = [s for s in script.steps if isinstance(s, Apply)]
+    assert step.draft is not None
+    draft = Draft.from_dict(step.draft)
+    tracks = _tracks(draft)
+    assert [(s["n"], s["s"], s["d"]) for s in tracks["Clips"]] == [
+        ("c0.mp4", 0, 4000),
+        ("c1.mp4", 4000, 2500),
+        ("c2.mp4", 6500, 6000),
+    ]
+    assert [s["src"] for s in tracks["Clip audio"]] == [s["src"] for s in tracks["Clips"]]
+    assert [s["tx"] for s in tracks["Title"]] == ["Summer Sale"]
+    assert draft.duration_ms == 12_500
+    texts = [e.event for e in script.steps if isinstance(e, Emit) and not e.event.get("partial")]
+    final_text = texts[-1]["content"]["parts"][0]["text"]
+    assert final_text.startswith("I put your 3 clips on the timeline (12.5s).")
+    again = applied("add background music", {**state, "draft": step.draft})
+    assert [s.name for s in again.tracks[0].segments] == ["c0.mp4", "c1.mp4", "c2.mp4"]
+    assert applied("remove the title", state).tracks == (), "nothing to remove: no clips put"

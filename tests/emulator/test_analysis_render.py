@@ -132,8 +132,9 @@ def test_a_leaderboard_renders_at_its_size_and_length(
         assert container.streams.audio[0].codec_context.name == "aac"
         assert (container.duration or 0) / 1_000_000 == pytest.approx(draft["d"] / 1000, abs=0.1)
         pictures = [f.to_ndarray(format="rgb24") for f in container.decode(video)]
-    title, clip = pictures[15], pictures[-5]
+    title, clip, board = pictures[15], pictures[round(3.5 * 30)], pictures[-5]
     assert title.mean() < clip.mean(), "a dark title card, then the clips"
+    assert abs(board.astype(int) - clip.astype(int)).mean() > 20, "then the board"
 
 
 @pytest.mark.parametrize("scale", [0, 1.01])

@@ -17,7 +17,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .edits import add_music, add_title, generate, remove_title, second_stage, shorten
+from .edits import (
+    add_music,
+    add_title,
+    generate,
+    place_uploads,
+    remove_title,
+    second_stage,
+    shorten,
+)
 from .leaderboard import leaderboard_draft, rank, rank_clips
 from .script import Apply, Beat, Crash, Drop, Events, Pause, Step, TurnOptions, TurnScript
 
@@ -53,6 +61,10 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
 )
 
 
+_PLACES_UPLOADS = (add_title, add_music, shorten)
+"""The edits that first put the uploaded clips on a timeline without video."""
+
+
 def _rule(message: str) -> Callable[..., str] | None:
     return next((rule for pattern, rule in _RULES if pattern.search(message)), None)
 
@@ -80,7 +92,9 @@ def plan_turn(
 ) -> TurnScript:
     """Plan the agent's answer to ``message`` on a session ``state`` (not modified).
 
-    For a ranking, ``state["_analyses"]`` may map clip URLs to measured figures.
+    For a ranking, ``state["_analyses"]`` may map clip URLs to measured figures. An
+    edit of a timeline without video (add a title or music, shorten) first puts the
+    session's uploaded clips on it.
     """
     options = options or TurnOptions()
     working = copy.deepcopy(state)
@@ -93,7 +107,13 @@ def plan_turn(
         reply, edited = HELP_TEXT, False
     else:
         before = copy.deepcopy(draft)
-        reply = rule(message, draft, out, working) if rule is rank else rule(message, draft, out)
+        placed = ""
+        if rule in _PLACES_UPLOADS:
+            placed = place_uploads(draft, working.get("video_infos"), out)
+        if rule is rank:
+            reply = rule(message, draft, out, working)
+        else:
+            reply = placed + rule(message, draft, out)
         edited = draft != before or "video_analyses" in working
     tool_steps, out.steps = out.steps, []
     steps = _thinking(options)

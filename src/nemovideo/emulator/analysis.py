@@ -83,6 +83,22 @@ class ClipAnalysis:
             if name != "score"
         }
 
+    def points(self) -> dict[str, float]:
+        """The score points each figure earned (``WEIGHTS`` names; they add up to
+        ``score``, give or take rounding): what a board shows as why a clip ranks."""
+        parts = {
+            **_picture_parts(
+                self.motion,
+                self.cuts_per_minute,
+                self.brightness,
+                self.contrast,
+                self.colourfulness,
+            ),
+            **_sound_parts(self.loudness_dbfs, self.silence_ratio),
+            "hook": self.hook / 100.0,
+        }
+        return {name: round(100.0 * WEIGHTS[name] * parts[name], 1) for name in WEIGHTS}
+
 
 def _unit(value: float, low: float, high: float) -> float:
     """``value`` mapped to 0-1 over ``low``-``high``, clipped."""

@@ -7,8 +7,12 @@ fraction of it with ``scale``) and 30 fps:
   file, or a generated pattern when the source is not a local upload), trimmed to
   the segment and scaled to fit with letterboxing; several at once are laid out in
   a grid, in track order (``layout="grid"``);
-- text segments (``tt`` 7): on their own as a centred title card, over video as a
-  banner at the bottom (of the segment's grid cell when it has a ``slot``);
+- text segments (``tt`` 7): on their own as a centred title card; over video, a
+  caption (a segment with a ``rank`` or ``score``) as a banner at the bottom with a
+  score bar (of the segment's grid cell when it has a ``slot``), any other text (a
+  title) as a banner at the top;
+- a text segment with a ``board`` (a ranking) as the whole picture, drawn by
+  ``nemovideo.emulator.board``, with any other text over it;
 - audio segments (``tt`` 1) mixed at their volume (``v``), from their source's sound.
 
 Progress is real: ``on_frame(done, total)`` is called as frames are encoded.
@@ -25,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from .board import TRACK, board_picture, font, medal
 from .media import Broken, add_streams, decoded_frames, mux_sound
 
 __all__ = ["FPS", "render_draft", "source_path"]
@@ -174,45 +179,61 @@ def _pattern(box: tuple[int, int], t: float, label: str) -> Any:
 
 @attrs.define
 class _Texts:
-    """Pre-drawn text images (RGBA), made once per text and size."""
+    """Pre-drawn text images (RGBA) and boards (RGB), made once per text and size."""
 
-    cache: dict[tuple[str, int, int, bool], Any] = attrs.field(factory=dict)
+    cache: dict[tuple[Any, ...], Any] = attrs.field(factory=dict)
 
-    def image(self, text: str, width: int, size: int, card: bool) -> Any:
-        key = (text, width, size, card)
+    def image(
+        self,
+        text: str,
+        width: int,
+        size: int,
+        card: bool,
+        score: float | None = None,
+        rank: int = 0,
+    ) -> Any:
+        key = (text, width, size, card, score, rank)
         if key not in self.cache:
-            self.cache[key] = _draw_text(text, width, size, card)
+            self.cache[key] = _draw_text(text, width, size, card, score, rank)
+        return self.cache[key]
+
+    def board(self, order: int, board: dict[str, Any], width: int, height: int) -> Any:
+        key = ("board", order, width, height)
+        if key not in self.cache:
+            self.cache[key] = board_picture(board, width, height)
         return self.cache[key]
 
 
-def _font(size: int) -> Any:
-    from PIL import ImageFont
-
-    for name in ("DejaVuSans-Bold.ttf", "Arial Bold.ttf", "LiberationSans-Bold.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
-
-
-def _draw_text(text: str, width: int, size: int, card: bool) -> Any:
+def _draw_text(
+    text: str, width: int, size: int, card: bool, score: float | None = None, rank: int = 0
+) -> Any:
+    """White text centred on a band ``width`` wide (see-through for a card, dark for a
+    banner); with a ``score`` (0-100), a score bar of that length under the text, in
+    the colour of the ``rank``."""
     import numpy as np
     from PIL import Image, ImageDraw
 
-    font = _font(size)
+    face = font(size)
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    left, top, right, bottom = probe.textbbox((0, 0), text, font=font)
+    left, top, right, bottom = probe.textbbox((0, 0), text, font=face)
     while right - left > width * 0.92 and size > 10:
         size = int(size * 0.85)
-        font = _font(size)
-        left, top, right, bottom = probe.textbbox((0, 0), text, font=font)
+        face = font(size)
+        left, top, right, bottom = probe.textbbox((0, 0), text, font=face)
     pad = size // 2
-    height = int(bottom - top) + 2 * pad
+    bar = max(2, size // 3) if score is not None else 0
+    height = int(bottom - top) + 2 * pad + (bar + pad // 2 if bar else 0)
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0 if card else 170))
     draw = ImageDraw.Draw(image)
     x = (width - (right - left)) // 2 - left
-    draw.text((x, pad - top), text, font=font, fill=(255, 255, 255, 255))
+    draw.text((x, pad - top), text, font=face, fill=(255, 255, 255, 255))
+    if score is not None:
+        span = int(width * 0.8)
+        x0, y0 = (width - span) // 2, height - pad - bar
+        draw.rectangle((x0, y0, x0 + span, y0 + bar), fill=(*TRACK, 255))
+        filled = int(span * min(100.0, max(0.0, score)) / 100)
+        if filled > 0:
+            draw.rectangle((x0, y0, x0 + filled, y0 + bar), fill=(*medal(rank), 255))
     return np.asarray(image)
 
 
@@ -235,6 +256,40 @@ def _cells(count: int, width: int, height: int) -> list[tuple[int, int, int, int
     rows = math.ceil(count / columns)
     w, h = width // columns // 2 * 2, height // rows // 2 * 2
     return [((i % columns) * w, (i // columns) * h, w, h) for i in range(count)]
+
+
+def _draw_segment_text(
+    canvas: Any, raw: dict[str, Any], texts: _Texts, cells: list[Any], covered: bool
+) -> None:
+    """A text segment: a centred title card on an empty frame; over a picture, a
+    caption (a segment with a ``rank`` or ``score``) as a banner at the bottom (of its
+    grid cell when it has a ``slot``), with a score bar; any other text at the top."""
+    text = raw.get("tx") or raw.get("text")
+    if not isinstance(text, str) or not text:
+        return
+    height, width = canvas.shape[:2]
+    banner_size = max(10, min(width, height) // 24, height // 36)
+    found = raw.get("score")
+    score = float(found) if isinstance(found, int | float) and not isinstance(found, bool) else None
+    if score is not None and not math.isfinite(score):
+        score = None
+    slot = raw.get("slot")
+    found = raw.get("rank")
+    rank = found if isinstance(found, int) and not isinstance(found, bool) else 0
+    caption = score is not None or "rank" in raw
+    if not cells and not covered:
+        image = texts.image(text, width, max(16, min(width, height) // 12), True)
+        _blend(canvas, image, 0, (height - image.shape[0]) // 2)
+    elif isinstance(slot, int) and not isinstance(slot, bool) and 0 <= slot < len(cells):
+        x, y, w, h = cells[slot]
+        image = texts.image(text, w, banner_size, False, score, rank)
+        _blend(canvas, image, x, y + h - image.shape[0])
+    elif caption:
+        image = texts.image(text, width, banner_size, False, score, rank)
+        _blend(canvas, image, 0, height - image.shape[0] - height // 20)
+    else:
+        image = texts.image(text, width, round(banner_size * 1.4), False)
+        _blend(canvas, image, 0, height // 20)
 
 
 # -- sound ----------------------------------------------------------------------------------
@@ -313,7 +368,6 @@ def render_draft(
     end = max([s.end for s in segments] + [_number(draft.get("d")) / 1000, 0.5])
     total = max(1, round(end * FPS))
     texts, readers = _Texts(), {}
-    title_size, banner_size = max(24, height // 12), max(16, height // 24)
     canvas = np.zeros((height, width, 3), dtype=np.uint8)
     try:
         with av.open(str(target), "w", format="mp4") as container:
@@ -333,21 +387,13 @@ def render_draft(
                         readers[key] = _Reader(path, label, (w, h))
                     offset = _number(segment.raw.get("ss")) / 1000
                     canvas[y : y + h, x : x + w] = readers[key].picture(t - segment.start + offset)
-                for segment in (s for s in active if s.kind == 7):
-                    text = segment.raw.get("tx") or segment.raw.get("text")
-                    if not isinstance(text, str) or not text:
-                        continue
-                    slot = segment.raw.get("slot")
-                    if not pictures:
-                        image = texts.image(text, width, title_size, True)
-                        _blend(canvas, image, 0, (height - image.shape[0]) // 2)
-                    elif isinstance(slot, int) and 0 <= slot < len(cells):
-                        x, y, w, h = cells[slot]
-                        image = texts.image(text, w, banner_size, False)
-                        _blend(canvas, image, x, y + h - image.shape[0])
-                    else:
-                        image = texts.image(text, width, banner_size, False)
-                        _blend(canvas, image, 0, height - image.shape[0] - height // 20)
+                texts_now = [s for s in active if s.kind == 7]
+                boards = [s for s in texts_now if isinstance(s.raw.get("board"), dict)]
+                for segment in boards[-1:]:
+                    canvas[:] = texts.board(segment.order, segment.raw["board"], width, height)
+                for segment in texts_now:
+                    if not any(segment is board for board in boards):
+                        _draw_segment_text(canvas, segment.raw, texts, cells, bool(boards))
                 frame = av.VideoFrame.from_ndarray(canvas, format="rgb24")
                 frame.pts, frame.time_base = index, Fraction(1, FPS)
                 container.mux(video.encode(frame))

@@ -126,7 +126,7 @@ async def _measure(emulator: Emulator, record: SessionRecord) -> dict[str, dict[
             path = source_path(url, uploads)
             if path is not None:
                 result = analyse(path)
-                out[url] = {**result.metrics(), "score": result.score}
+                out[url] = {**result.metrics(), "score": result.score, "points": result.points()}
         return out
 
     return await anyio.to_thread.run_sync(work)
