@@ -113,3 +113,26 @@ def test_a_source_over_the_pixel_limit_is_not_decoded(tmp_path: Path) -> None:
     with av.open(str(target)) as container:
         first = next(container.decode(video=0)).to_ndarray(format="rgb24")
     assert first.std() > 20, "the placeholder pattern, not the (black) huge picture"
+
+
+@pytest.mark.parametrize("scale", [0.02, 0.05])
+def test_a_leaderboard_renders_at_a_tiny_scale(tmp_path: Path, scale: float) -> None:
+    """Captions and the board bigger than a tiny frame are cut to it, not a failure."""
+    from nemovideo.emulator import Emulator
+    from nemovideo.emulator.samples import ClipStyle, make_clip
+    from nemovideo.testing import in_process_client
+
+    clips = [
+        make_clip(tmp_path / f"{name}.mp4", ClipStyle(level, 0.5, level, 0.5, 1, 0.1), seconds=1)
+        for name, level in (("a", 0.8), ("b", 0.3))
+    ]
+    world = Emulator()
+    world.configure(render_scale=scale)
+    try:
+        with in_process_client(world, token_store=False) as client:
+            board = client.leaderboard(clips, output=tmp_path / "board.mp4")
+        assert board.video_path is not None
+        with av.open(str(board.video_path)) as container:
+            assert container.streams.video[0].frames > 0
+    finally:
+        world.close()

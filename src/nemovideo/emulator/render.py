@@ -240,6 +240,9 @@ def _draw_text(
 def _blend(canvas: Any, overlay: Any, x: int, y: int) -> None:
     import numpy as np
 
+    if x < 0 or y < 0:  # an overlay bigger than a tiny frame: its part inside the frame
+        overlay = overlay[max(0, -y) :, max(0, -x) :]
+        x, y = max(0, x), max(0, y)
     h = min(overlay.shape[0], canvas.shape[0] - y)
     w = min(overlay.shape[1], canvas.shape[1] - x)
     if h <= 0 or w <= 0:
