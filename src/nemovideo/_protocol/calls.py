@@ -6,15 +6,17 @@ import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import attrs
 import httpx
 
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
-from .auth import IssuedToken, TokenState, expiry_from_answer
+from .auth import IssuedToken, TokenState, expiry_from_answer, issued_token
 from .envelope import EnvelopeKind, connection_error, read_answer
 from .error_table import Endpoint
+from .ids import id_problem
 from .ops import Flow, GetToken, OpenStream, Send
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
 from .retry import RetryHook, retry_flow, retry_policy
@@ -94,7 +96,7 @@ class CallContext:
         """The registration link that binds an anonymous user (for code 2001)."""
         if not self.tokens.can_renew() or not self.tokens.user_id:
             return None
-        return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
+        return f"{self.settings.web_url}/register?bind={quote(self.tokens.user_id, safe='')}"
 
 
 def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]) -> Flow[Any]:
@@ -191,13 +193,11 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
         extra_headers=(("X-Client-Id", client_id),),
     )
     data = yield from _with_retries(ctx, call, None)
-    token = data.get("token")
-    if not isinstance(token, str) or not token.strip():
-        raise InvalidResponseError("the anonymous-token answer has no token")
+    token = issued_token(data.get("token"), "anonymous token")
     user_id = data.get("user_id")
     logger.info("got an anonymous token")
     return IssuedToken(
         token,
         expiry_from_answer(data.get("expires_at")),
-        user_id if isinstance(user_id, str) else None,
+        user_id if id_problem(user_id) is None else None,
     )

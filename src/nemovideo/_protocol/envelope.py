@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
@@ -16,6 +15,7 @@ from ..errors import (
     RateLimitError,
 )
 from .error_table import Endpoint, find_rule
+from .jsontext import JSONRefused, loads
 from .redact import redact
 
 EnvelopeKind = Literal["code", "render"]
@@ -24,13 +24,22 @@ _MAX_TEXT = 300
 
 
 def decode_body(content: bytes) -> Any:
-    """The body as JSON when it is JSON, else its text (``None`` when empty)."""
+    """The body as JSON when it is JSON within the bounds of `jsontext`, else its text
+    (``None`` when empty)."""
+    return decode_answer(content)[0]
+
+
+def decode_answer(content: bytes) -> tuple[Any, str | None]:
+    """`decode_body`, and why JSON was refused (nested too deeply, a number too long),
+    else ``None``."""
     if not content.strip():
-        return None
+        return None, None
     try:
-        return json.loads(content)
-    except (ValueError, RecursionError):
-        return content.decode("utf-8", errors="replace")
+        return loads(content), None
+    except JSONRefused as exc:
+        return content.decode("utf-8", errors="replace"), str(exc)
+    except ValueError:
+        return content.decode("utf-8", errors="replace"), None
 
 
 def redact_json(value: Any) -> Any:
@@ -163,12 +172,14 @@ def read_answer(
     ``kind="render"`` returns the whole JSON object (render answers come in
     several published shapes, read by ``answers.render_status``).
     """
-    body = decode_body(response.content)
+    body, refused = decode_answer(response.content)
     error = error_for_response(response, body, endpoint)
     if error is not None:
         raise error
     if not isinstance(body, dict):
         what = "an empty body" if body is None else "a body that is not a JSON object"
+        if refused is not None:
+            what = f"JSON the SDK does not read: {refused}"
         raise InvalidResponseError(
             f"the service answered with {what}",
             status_code=response.status_code,

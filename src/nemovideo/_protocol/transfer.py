@@ -38,7 +38,11 @@ def inspect_response(response: httpx.Response) -> DownloadOutcome | None:
     """Decide on a response before its body is written: a redirect to follow, an
     error to raise, or ``None`` to write the body. Error bodies must be read first."""
     if response.is_redirect and "location" in response.headers:
-        return DownloadOutcome(location=urljoin(str(response.url), response.headers["location"]))
+        try:
+            location = urljoin(str(response.url), response.headers["location"])
+        except ValueError:
+            raise DownloadError("redirect refused: its Location cannot be parsed") from None
+        return DownloadOutcome(location=location)
     if response.status_code >= 300:
         body = decode_body(response.content)
         error = error_for_response(response, body, Endpoint.DOWNLOAD)
@@ -59,4 +63,5 @@ def expected_size(response: httpx.Response) -> int | None:
     if response.headers.get("content-encoding", "identity") != "identity":
         return None
     value = response.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and few enough for any file size.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None

@@ -1,0 +1,67 @@
+"""JSON text from the network read into bounded Python values (pure).
+
+Every JSON body and event the SDK reads goes through `loads`, so whatever walks a
+decoded value afterwards (redaction, copies of ``raw``, the models' readers, pickling,
+``json.dumps`` on the way back) meets at most `MAX_DEPTH` levels of nesting and no
+integer longer than `MAX_INT_DIGITS` digits. ``NaN`` and ``Infinity`` (which Python's
+``json`` accepts) read as floats; the readers of the models range-check them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONRefused", "depth_problem", "loads"]
+
+MAX_DEPTH = 100
+"""Levels of nesting (arrays and objects) a JSON value may have."""
+MAX_INT_DIGITS = 100
+"""Digits an integer of a JSON value may have (ids and timestamps have about 20)."""
+
+
+class JSONRefused(ValueError):
+    """JSON text that parses but is outside the SDK's bounds (or too deep to parse)."""
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise JSONRefused(f"a number of {digits} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` within the bounds.
+
+    Raises:
+        JSONRefused: nested deeper than `MAX_DEPTH` or an integer longer than
+            `MAX_INT_DIGITS` digits.
+        ValueError: not JSON at all (``json.JSONDecodeError``, or bytes that are not text).
+    """
+    try:
+        value = json.loads(text, parse_int=_int)
+    except RecursionError:
+        raise JSONRefused(f"nested too deeply to read (at most {MAX_DEPTH} levels)") from None
+    problem = depth_problem(value)
+    if problem is not None:
+        raise JSONRefused(problem)
+    return value
+
+
+def depth_problem(value: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why ``value`` is nested too deeply, or ``None``: an iterative walk, never a
+    recursion, so it cannot fail on the depth it measures."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return f"nested more than {limit} levels deep"
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
