@@ -14,7 +14,7 @@ import httpx
 from .._config import Settings
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from .auth import IssuedToken, TokenState, expiry_from_answer, issued_token
-from .envelope import EnvelopeKind, connection_error, read_answer
+from .envelope import EnvelopeKind, connection_error, read_answer, undecodable
 from .error_table import Endpoint
 from .ids import id_problem
 from .ops import Flow, GetToken, OpenStream, Send
@@ -105,6 +105,14 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
     try:
         spec = ctx.spec(call, token)
         response: httpx.Response = yield (OpenStream(spec) if call.stream else Send(spec))
+    except httpx.DecodingError as exc:
+        # A body its Content-Encoding does not describe: the answer, not the network.
+        logger.info("%s failed attempt=%d error=DecodingError", call.endpoint, attempt[0])
+        raise undecodable(exc) from None
+    except (httpx.InvalidURL, UnicodeError):  # IDNAError is a UnicodeError
+        # httpx reads a redirect's Location even when it does not follow it.
+        logger.info("%s failed attempt=%d error=InvalidURL", call.endpoint, attempt[0])
+        raise InvalidResponseError("the answer redirects to a URL that cannot be parsed") from None
     except httpx.TransportError as exc:
         error = connection_error(exc)
         logger.info(

@@ -22,7 +22,7 @@ from ..errors import DownloadError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
-from .envelope import connection_error
+from .envelope import connection_error, undecodable
 from .ops import Download, Flow, GetToken
 from .requests import RequestSpec
 from .transfer import DownloadOutcome
@@ -99,6 +99,15 @@ def download(
                 )
             except httpx.TransportError as exc:
                 failures.append(connection_error(exc))
+                break
+            except httpx.DecodingError as exc:
+                failures.append(DownloadError(str(undecodable(exc))))
+                break
+            except (
+                httpx.InvalidURL,
+                UnicodeError,
+            ):  # IDNAError is a UnicodeError  # httpx reads a Location even when not following it
+                failures.append(DownloadError("redirect refused: the URL cannot be parsed"))
                 break
             except DownloadError as exc:
                 failures.append(exc)

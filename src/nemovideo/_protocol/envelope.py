@@ -208,3 +208,10 @@ def connection_error(exc: httpx.TransportError) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"request timed out: {text}", sent=not never_sent)
     return APIConnectionError(f"connection failed: {text}", sent=not never_sent)
+
+
+def undecodable(exc: httpx.DecodingError) -> InvalidResponseError:
+    """Map a body httpx could not decode (its ``Content-Encoding`` is not what it says)."""
+    return InvalidResponseError(
+        f"the answer's body cannot be decoded: {redact(str(exc))[:_MAX_TEXT]}"
+    )

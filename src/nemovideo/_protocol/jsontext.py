@@ -3,13 +3,15 @@
 Every JSON body and event the SDK reads goes through `loads`, so whatever walks a
 decoded value afterwards (redaction, copies of ``raw``, the models' readers, pickling,
 ``json.dumps`` on the way back) meets at most `MAX_DEPTH` levels of nesting and no
-integer longer than `MAX_INT_DIGITS` digits. ``NaN`` and ``Infinity`` (which Python's
-``json`` accepts) read as floats; the readers of the models range-check them.
+integer longer than `MAX_INT_DIGITS` digits, and no ``NaN`` or infinity (which Python's
+``json`` accepts, though JSON has neither, and cannot write back: a draft is sent back
+on export).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 __all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONRefused", "depth_problem", "loads"]
@@ -31,16 +33,27 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JSONRefused(f"a number beyond a float's range ({text[:20]})")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise JSONRefused(f"{name}, which is not JSON")
+
+
 def loads(text: str | bytes) -> Any:
     """``json.loads`` within the bounds.
 
     Raises:
-        JSONRefused: nested deeper than `MAX_DEPTH` or an integer longer than
-            `MAX_INT_DIGITS` digits.
+        JSONRefused: nested deeper than `MAX_DEPTH`, an integer longer than
+            `MAX_INT_DIGITS` digits, ``NaN``, ``Infinity`` or a number beyond a float.
         ValueError: not JSON at all (``json.JSONDecodeError``, or bytes that are not text).
     """
     try:
-        value = json.loads(text, parse_int=_int)
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except RecursionError:
         raise JSONRefused(f"nested too deeply to read (at most {MAX_DEPTH} levels)") from None
     problem = depth_problem(value)
