@@ -109,8 +109,11 @@ def _attempt(ctx: CallContext, call: Call, token: str | None, attempt: list[int]
         # A body its Content-Encoding does not describe: the answer, not the network.
         logger.info("%s failed attempt=%d error=DecodingError", call.endpoint, attempt[0])
         raise undecodable(exc) from None
-    except (httpx.InvalidURL, UnicodeError):  # IDNAError is a UnicodeError
-        # httpx reads a redirect's Location even when it does not follow it.
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        # httpx reads a redirect's Location even when it does not follow it (a host name
+        # IDNA refuses is a plain UnicodeError); an encoding error is the SDK's own.
+        if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+            raise
         logger.info("%s failed attempt=%d error=InvalidURL", call.endpoint, attempt[0])
         raise InvalidResponseError("the answer redirects to a URL that cannot be parsed") from None
     except httpx.TransportError as exc:

@@ -103,10 +103,10 @@ def download(
             except httpx.DecodingError as exc:
                 failures.append(DownloadError(str(undecodable(exc))))
                 break
-            except (
-                httpx.InvalidURL,
-                UnicodeError,
-            ):  # IDNAError is a UnicodeError  # httpx reads a Location even when not following it
+            except (httpx.InvalidURL, UnicodeError) as exc:
+                # httpx reads a Location even when not following it (see calls._attempt)
+                if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+                    raise
                 failures.append(DownloadError("redirect refused: the URL cannot be parsed"))
                 break
             except DownloadError as exc:
