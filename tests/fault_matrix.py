@@ -38,8 +38,30 @@ def _json(status: int, body: object, **headers: str) -> Callable[[], httpx.Respo
     return lambda: httpx.Response(status, json=body, headers=headers)
 
 
-def _raw(status: int, content: bytes, content_type: str) -> Callable[[], httpx.Response]:
-    return lambda: httpx.Response(status, content=content, headers={"content-type": content_type})
+def _raw(
+    status: int, content: bytes, content_type: str, **headers: str
+) -> Callable[[], httpx.Response]:
+    return lambda: httpx.Response(
+        status, content=content, headers={"content-type": content_type, **headers}
+    )
+
+
+class _Unread(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body httpx reads (and decodes) only when the client reads it, on either client."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.content
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.content
+
+
+def _encoded(content: bytes, encoding: str) -> Callable[[], httpx.Response]:
+    headers = {"content-type": "application/json", "content-encoding": encoding}
+    return lambda: httpx.Response(200, headers=headers, stream=_Unread(content))
 
 
 def _raise(exc: Callable[[], Exception]) -> Callable[[], Exception]:
@@ -228,6 +250,53 @@ FAULTS: tuple[Fault, ...] = (
         "ResponseTooLargeError",
         False,
         "read up to 64 MiB, then refused; not retried",
+    ),
+    Fault(
+        "JSON nested 1000 deep",
+        _raw(
+            200,
+            b'{"code":0,"success":true,"data":' + b"[" * 1000 + b"]" * 1000 + b"}",
+            "application/json",
+        ),
+        "InvalidResponseError",
+        False,
+        "more than 100 levels is refused, never a RecursionError",
+    ),
+    Fault(
+        "a 5000-digit number",
+        _raw(
+            200,
+            b'{"code":0,"success":true,"data":{"available":1' + b"0" * 5000 + b"}}",
+            "application/json",
+        ),
+        "InvalidResponseError",
+        False,
+        "more than 100 digits is refused, never an OverflowError",
+    ),
+    Fault(
+        "NaN or Infinity in JSON",
+        _raw(
+            200,
+            b'{"code":0,"success":true,"data":{"available":NaN,"progress":Infinity}}',
+            "application/json",
+        ),
+        "InvalidResponseError",
+        False,
+        "not JSON, and could not be sent back",
+    ),
+    Fault(
+        "redirect to a URL httpx cannot build",
+        _raw(302, b"", "text/plain", location="javascript:alert(1)"),
+        "InvalidResponseError",
+        False,
+        "never an httpx.InvalidURL",
+    ),
+    Fault(
+        "body not in its Content-Encoding",
+        _encoded(b'{"code":0,"data":{}}', "gzip"),
+        "InvalidResponseError",
+        False,
+        "never an httpx.DecodingError",
     ),
 )
 

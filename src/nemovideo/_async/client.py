@@ -333,10 +333,17 @@ class AsyncNemoVideo:
         )
 
     def session(self, session_id: str, task_id: str | None = None) -> AsyncSession:
-        """Re-attach to an existing session by id (no request is made)."""
+        """Re-attach to an existing session by id (no request is made).
+
+        Raises:
+            ValueError: an id is empty, ``.`` or ``..``, too long, or has a ``/``, ``?``,
+                ``#``, ``%``, space or control character.
+        """
+        from .._protocol.ids import checked_id
         from .session import AsyncSession
 
-        return AsyncSession(self._driver, session_id, task_id, self._options)
+        task = None if task_id is None else checked_id(task_id, "task_id")
+        return AsyncSession(self._driver, checked_id(session_id, "session_id"), task, self._options)
 
     def render(self, render_id: str, *, session_id: str | None = None) -> AsyncRender:
         """Re-attach to a render by id, e.g. after a restart (no request is made).
@@ -345,11 +352,17 @@ class AsyncNemoVideo:
         render may still fail: resubmitting it reads the draft from its session, so
         without one a failure raises [RenderFailedError][nemovideo.RenderFailedError]
         at once.
+
+        Raises:
+            ValueError: an id is empty, ``.`` or ``..``, too long, or has a ``/``, ``?``,
+                ``#``, ``%``, space or control character.
         """
+        from .._protocol.ids import checked_id
         from .._protocol.render import RenderJob
         from .render import AsyncRender
 
-        job = RenderJob(id=render_id, session_id=session_id)
+        session = None if session_id is None else checked_id(session_id, "session_id")
+        job = RenderJob(id=checked_id(render_id, "render_id"), session_id=session)
         return AsyncRender(self._driver, job, self._options)
 
     async def leaderboard(

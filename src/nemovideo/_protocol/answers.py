@@ -10,6 +10,7 @@ the rest: the service's key names, lenient types, and ``raw`` kept as sent.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..errors import InvalidResponseError
@@ -19,16 +20,22 @@ from ..models.credits import Credits
 from ..models.render import RenderState, RenderStatus
 from ..models.state import SessionState
 from ..models.upload import Upload
+from .ids import server_id
 
 __all__ = ["credits", "render_state", "render_status", "session_state", "upload", "uploads"]
 
 
 def credits(data: dict[str, Any]) -> Credits:
     """The credits answer's ``data``. A missing ``frozen`` is 0 and a missing ``total`` is
-    ``available + frozen``; a missing ``available`` is an `InvalidResponseError`."""
+    ``available + frozen``; a missing ``available``, or a figure that is not finite
+    (``NaN``, ``Infinity``, beyond a float's range), is an `InvalidResponseError`."""
     available = opt_float(data.get("available"))
     if available is None:
         raise InvalidResponseError("credit balance without 'available'", body=data)
+    for key in ("available", "frozen", "total"):
+        value = opt_float(data.get(key))
+        if value is not None and not math.isfinite(value):
+            raise InvalidResponseError(f"credit balance with a {key!r} of {value}", body=data)
     fields = dict(data)
     if opt_float(data.get("total")) is None:
         fields["total"] = available + (opt_float(data.get("frozen")) or 0.0)
@@ -39,7 +46,8 @@ def session_state(data: dict[str, Any], session_id: str = "") -> SessionState:
     """The state answer's ``data``: ids at the top, the rest in ``state`` (or at the top as well).
 
     ``session_id`` is used when the answer has none. A ``draft`` that is not a JSON
-    object is an `InvalidResponseError`; other unexpected shapes read as empty.
+    object, or a ``session_id`` that is not a valid id (`ids.id_problem`), is an
+    `InvalidResponseError`; other unexpected shapes read as empty.
     """
     state = data.get("state")
     if not isinstance(state, dict):
@@ -48,7 +56,8 @@ def session_state(data: dict[str, Any], session_id: str = "") -> SessionState:
     if draft is not None and not isinstance(draft, dict):
         raise InvalidResponseError("state.draft is not a JSON object", body=data)
     fields = dict(state)
-    fields["session_id"] = opt_str(data.get("session_id")) or session_id
+    given = opt_str(data.get("session_id"))
+    fields["session_id"] = server_id(given, "session_id", body=data) if given else session_id
     fields["task_id"] = data.get("task_id")
     fields["task_name"] = data.get("task_name")
     return read_wire(SessionState, fields, raw=data)
@@ -93,8 +102,9 @@ def render_status(body: dict[str, Any], render_id: str = "") -> RenderStatus:
     """An export or render-status answer in any published shape: ``{"success", "data": {...}}``, a
     top-level ``status`` with ``output.url``, or ``{"taskId", "status", "output": {...}}``.
 
-    ``render_id`` is used when the answer names no id. An answer without a status is
-    an `InvalidResponseError`. ``raw`` is the whole body.
+    ``render_id`` is used when the answer names no id. An answer without a status, or
+    with an id that is not a valid id (`ids.id_problem`), is an `InvalidResponseError`.
+    ``raw`` is the whole body.
     """
     inner = body.get("data")
     if not isinstance(inner, dict):
@@ -107,7 +117,8 @@ def render_status(body: dict[str, Any], render_id: str = "") -> RenderStatus:
     progress = opt_float(inner.get("progress"))
     error = inner.get("error") or inner.get("errorMessage") or inner.get("message")
     fields = dict(inner)
-    fields["id"] = opt_str(inner.get("id")) or opt_str(inner.get("taskId")) or render_id
+    given = opt_str(inner.get("id")) or opt_str(inner.get("taskId"))
+    fields["id"] = server_id(given, "render id", body=body) if given else render_id
     fields["state"] = render_state(word)
     fields["status"] = word
     fields["progress"] = min(100.0, max(0.0, progress)) if progress is not None else 0.0

@@ -16,17 +16,19 @@ from datetime import UTC, datetime
 import attrs
 
 from .._secret import Secret, as_secret
-from ..errors import AuthenticationError
+from ..errors import AuthenticationError, InvalidResponseError
 from ..models.token import TokenStatus
 
 __all__ = [
     "ANONYMOUS_LIFETIME",
     "EXPIRY_MARGIN",
+    "MAX_TOKEN_LENGTH",
     "IssuedToken",
     "TokenSource",
     "TokenState",
     "choose_saved",
     "expiry_from_answer",
+    "issued_token",
     "mask",
 ]
 
@@ -34,6 +36,9 @@ ANONYMOUS_LIFETIME = 7 * 24 * 3600.0
 """Seconds an anonymous token lives when the service does not say."""
 EXPIRY_MARGIN = 300.0
 """A saved token this close to its expiry is not reused."""
+_LAST_EXPIRY = 32503680000.0  # 3000-01-01T00:00:00Z
+MAX_TOKEN_LENGTH = 4096
+"""Characters a token the service issues may have."""
 
 
 class TokenSource(enum.Enum):
@@ -90,17 +95,39 @@ def mask(token: Secret | str) -> str:
     return f"{prefix}...{tail}"
 
 
+def issued_token(value: object, what: str = "token") -> str:
+    """A token the service issued (a bearer or a claim token), checked where it is
+    received: a non-empty string of printable ASCII (it goes into a header or a URL) of
+    at most `MAX_TOKEN_LENGTH` characters.
+
+    Raises:
+        InvalidResponseError: it is not (the message never shows the token).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidResponseError(f"the service sent no {what}")
+    if len(value) > MAX_TOKEN_LENGTH:
+        raise InvalidResponseError(
+            f"the service sent a {what} of {len(value)} characters (at most {MAX_TOKEN_LENGTH})"
+        )
+    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
+        raise InvalidResponseError(
+            f"the service sent a {what} that is not printable ASCII without spaces"
+        )
+    return value
+
+
 def expiry_from_answer(value: object, now: float | None = None) -> float:
     """The expiry of a new anonymous token: the answer's ISO-8601 ``expires_at`` when it
-    has a readable one, else `ANONYMOUS_LIFETIME` from now."""
+    has a readable one (between 1970 and 2999), else `ANONYMOUS_LIFETIME` from now."""
     now = time.time() if now is None else now
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 64:
         try:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             pass
         else:
-            if when.tzinfo is not None:
+            # A time every platform can show back (years 1970-2999), else unknown.
+            if when.tzinfo is not None and 0 <= when.timestamp() < _LAST_EXPIRY:
                 return when.timestamp()
     return now + ANONYMOUS_LIFETIME
 
@@ -151,11 +178,7 @@ class TokenState:
         with self._guard:
             if self.token is None or self.source is None:
                 return TokenStatus()
-            expires = (
-                datetime.fromtimestamp(self.expires_at, UTC).isoformat(timespec="seconds")
-                if self.expires_at is not None
-                else None
-            )
+            expires = _iso(self.expires_at)
             return TokenStatus(
                 source=self.source.value,
                 masked=mask(self.token),
@@ -172,6 +195,16 @@ class TokenState:
             if source is TokenSource.NEW_ANONYMOUS:
                 self.fetches += 1
             return issued.token
+
+
+def _iso(stamp: float | None) -> str | None:
+    """An expiry as ISO-8601 text, ``None`` when unknown or out of any calendar's range."""
+    if stamp is None:
+        return None
+    try:
+        return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def choose_saved(

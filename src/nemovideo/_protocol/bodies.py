@@ -21,7 +21,8 @@ JSON_LIMIT = "max_json_bytes"
 def announced_size(response: httpx.Response) -> int | None:
     """The answer's ``Content-Length`` when it is a plain number, else ``None``."""
     value = response.headers.get("content-length", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and few enough for any size.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
 
 
 def too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
@@ -44,10 +45,9 @@ def check_size(response: httpx.Response, size: int | None, limit: int) -> None:
 def answer_with(response: httpx.Response, body: bytes) -> httpx.Response:
     """``response`` read: the same status, headers and request, with ``body`` (already
     decoded, so without its ``Content-Encoding``) as its content."""
+    # The raw bytes: a header value the server sent as Latin-1 goes back as it came.
     headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() != "content-encoding"
+        (name, value) for name, value in response.headers.raw if name.lower() != b"content-encoding"
     ]
     return httpx.Response(
         response.status_code,

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import attrs
 import httpx
@@ -14,9 +15,17 @@ from .._config import Settings
 from .._secret import Secret
 from ..errors import AuthenticationError, InsufficientCreditsError, InvalidResponseError
 from ..models.response import ResponseInfo
-from .auth import IssuedToken, TokenState, expiry_from_answer
-from .envelope import EnvelopeKind, connection_error, read_answer, response_info, safe_headers
+from .auth import IssuedToken, TokenState, expiry_from_answer, issued_token
+from .envelope import (
+    EnvelopeKind,
+    connection_error,
+    read_answer,
+    response_info,
+    safe_headers,
+    undecodable,
+)
 from .error_table import Endpoint
+from .ids import id_problem
 from .ops import Flow, GetToken, OpenStream, Send
 from .options import CallOptions
 from .requests import _NO_JSON, MultipartPlan, RequestSpec
@@ -141,7 +150,7 @@ class CallContext:
         """The registration link that binds an anonymous user (for code 2001)."""
         if not self.tokens.can_renew() or not self.tokens.user_id:
             return None
-        return f"{self.settings.web_url}/register?bind={self.tokens.user_id}"
+        return f"{self.settings.web_url}/register?bind={quote(self.tokens.user_id, safe='')}"
 
 
 def _attempt(ctx: CallContext, call: Call, token: Secret | None, attempt: list[int]) -> Flow[Any]:
@@ -150,6 +159,17 @@ def _attempt(ctx: CallContext, call: Call, token: Secret | None, attempt: list[i
     try:
         spec = ctx.spec(call, token)
         response: httpx.Response = yield (OpenStream(spec) if call.stream else Send(spec))
+    except httpx.DecodingError as exc:
+        # A body its Content-Encoding does not describe: the answer, not the network.
+        logger.info("%s failed attempt=%d error=DecodingError", call.endpoint, attempt[0])
+        raise undecodable(exc) from None
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        # httpx reads a redirect's Location even when it does not follow it (a host name
+        # IDNA refuses is a plain UnicodeError); an encoding error is the SDK's own.
+        if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+            raise
+        logger.info("%s failed attempt=%d error=InvalidURL", call.endpoint, attempt[0])
+        raise InvalidResponseError("the answer redirects to a URL that cannot be parsed") from None
     except httpx.TransportError as exc:
         error = connection_error(exc)
         logger.info(
@@ -248,13 +268,11 @@ def anonymous_token_flow(ctx: CallContext, client_id: str) -> Flow[IssuedToken]:
     )
     answer = yield from _with_retries(ctx, call, None)
     data = answer.data
-    token = data.get("token")
-    if not isinstance(token, str) or not token.strip():
-        raise InvalidResponseError("the anonymous-token answer has no token")
+    issued_token(data.get("token"), "anonymous token")  # checked, never kept in a local
     user_id = data.get("user_id")
     logger.info("got an anonymous token")
     return IssuedToken(
         Secret(data.pop("token")),  # out of the answer and into a Secret at once
         expiry_from_answer(data.get("expires_at")),
-        user_id if isinstance(user_id, str) else None,
+        user_id if id_problem(user_id) is None else None,
     )

@@ -9,6 +9,7 @@ complete, so no partial file is ever left at the target.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,10 +23,13 @@ from ..errors import DownloadError, DownloadLimitError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
-from .envelope import connection_error
+from .envelope import connection_error, undecodable
 from .ops import Download, Flow, GetToken
 from .requests import RequestSpec
 from .transfer import DownloadOutcome
+from .urls import url_problem
+
+logger = logging.getLogger("nemovideo")
 
 MAX_REDIRECTS = 5
 _IDENTITY = (("Accept-Encoding", "identity"),)
@@ -65,15 +69,31 @@ def download(
     on_progress: Callable[[int, int | None], None] | None,
 ) -> Flow[Path]:
     """Fetch a completed render to ``target``: output URL first, then the API host's
-    download endpoint."""
+    download endpoint.
+
+    The output URL and every redirect are checked by `url_problem` before they are
+    fetched: an output URL refused is skipped (the reason joins the error if the
+    fallback fails too), a redirect refused ends that source.
+    """
+    api = httpx.URL(ctx.settings.base_url)
     sources: list[str] = []
-    if status.output_url:
-        sources.append(status.output_url)
-    sources.append(ctx.settings.base_url + endpoints.render_download_path(status.id))
     failures: list[NemoVideoError] = []
+    if status.output_url:
+        problem = url_problem(status.output_url, api_origin=api)
+        if problem is None:
+            sources.append(status.output_url)
+        else:
+            logger.warning("render %s: output URL skipped: %s", status.id, problem)
+            failures.append(DownloadError(f"output URL skipped: {problem}"))
+    sources.append(ctx.settings.base_url + endpoints.render_download_path(status.id))
     for source in sources:
         url = source
-        for _hop in range(MAX_REDIRECTS + 1):
+        for hop in range(MAX_REDIRECTS + 1):
+            if hop:
+                problem = url_problem(url, api_origin=api)
+                if problem is not None:
+                    failures.append(DownloadError(f"redirect refused: {problem}"))
+                    break
             needs_token = origin(url) == ctx.settings.api_host
             token = (yield GetToken()) if needs_token else None
             try:
@@ -85,6 +105,15 @@ def download(
                 break
             except DownloadLimitError:
                 raise  # a limit passed: another source would send the same
+            except httpx.DecodingError as exc:
+                failures.append(DownloadError(str(undecodable(exc))))
+                break
+            except (httpx.InvalidURL, UnicodeError) as exc:
+                # httpx reads a Location even when not following it (see calls._attempt)
+                if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+                    raise
+                failures.append(DownloadError("redirect refused: the URL cannot be parsed"))
+                break
             except DownloadError as exc:
                 failures.append(exc)
                 break

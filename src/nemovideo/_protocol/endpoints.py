@@ -11,8 +11,10 @@ from ..models.credits import Credits
 from ..models.state import SessionState
 from ..models.upload import Upload
 from . import answers
+from .auth import issued_token
 from .calls import Call, CallContext, answer_flow, call_flow
 from .error_table import Endpoint
+from .ids import checked_id, server_id
 from .ops import Flow
 from .requests import MultipartPlan
 from .responses import with_info
@@ -22,10 +24,9 @@ APP_NAME = "nemo_agent"
 
 
 def _seg(value: str) -> str:
-    """A path segment, escaped so a server-given id can never change the path."""
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"expected a non-empty id, got {value!r}")
-    return quote(value, safe="")
+    """A path segment from an id: checked by `checked_id` (so no path is ever built from
+    ``..`` or an id with a ``/``), then escaped."""
+    return quote(checked_id(value), safe="")
 
 
 def create_session(
@@ -48,9 +49,10 @@ def create_session(
     session_id, task_id = data.get("session_id"), data.get("task_id")
     if not isinstance(session_id, str | int) or isinstance(session_id, bool) or session_id == "":
         raise InvalidResponseError("the session answer has no session_id", body=data)
+    task = str(task_id) if isinstance(task_id, str | int) and not isinstance(task_id, bool) else ""
     return {
-        "session_id": str(session_id),
-        "task_id": str(task_id) if isinstance(task_id, str | int) and task_id != "" else "",
+        "session_id": server_id(str(session_id), "session_id", body=data),
+        "task_id": server_id(task, "task_id", body=data) if task else "",
     }
 
 
@@ -67,10 +69,7 @@ def claim_token(ctx: CallContext, *, session_id: str, task_id: str | None) -> Fl
             name=Endpoint.BROWSER_LINK,
         ),
     )
-    token = data.get("claim_token")
-    if not isinstance(token, str) or not token:
-        raise InvalidResponseError("the claim-token answer has no claim_token")
-    return token
+    return issued_token(data.get("claim_token"), "claim token")
 
 
 def browser_url(ctx: CallContext, claim: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
@@ -17,6 +16,7 @@ from ..errors import (
 )
 from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
+from .jsontext import JSONRefused, loads
 from .redact import redact, redact_headers
 
 EnvelopeKind = Literal["code", "render"]
@@ -25,13 +25,22 @@ _MAX_TEXT = 300
 
 
 def decode_body(content: bytes) -> Any:
-    """The body as JSON when it is JSON, else its text (``None`` when empty)."""
+    """The body as JSON when it is JSON within the bounds of `jsontext`, else its text
+    (``None`` when empty)."""
+    return decode_answer(content)[0]
+
+
+def decode_answer(content: bytes) -> tuple[Any, str | None]:
+    """`decode_body`, and why JSON was refused (nested too deeply, a number too long),
+    else ``None``."""
     if not content.strip():
-        return None
+        return None, None
     try:
-        return json.loads(content)
-    except (ValueError, RecursionError):
-        return content.decode("utf-8", errors="replace")
+        return loads(content), None
+    except JSONRefused as exc:
+        return content.decode("utf-8", errors="replace"), str(exc)
+    except ValueError:
+        return content.decode("utf-8", errors="replace"), None
 
 
 def _message(body: Any, fallback: str) -> str:
@@ -82,7 +91,9 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
 
 def safe_headers(response: httpx.Response) -> httpx.Headers:
     """The answer's headers, those that may hold a secret masked."""
-    return httpx.Headers(redact_headers(response.headers.multi_items()))
+    items = redact_headers(response.headers.multi_items())
+    # Values as they were decoded (ASCII, UTF-8 or Latin-1) encode back the same way.
+    return httpx.Headers(items, encoding=response.headers.encoding)
 
 
 def response_info(response: httpx.Response) -> ResponseInfo:
@@ -185,12 +196,14 @@ def read_answer(
 def _useful_part(
     response: httpx.Response, kind: EnvelopeKind, endpoint: Endpoint | None
 ) -> dict[str, Any] | APIError:
-    body = decode_body(response.content)
+    body, refused = decode_answer(response.content)
     error = error_for_response(response, body, endpoint)
     if error is not None:
         return error
     if not isinstance(body, dict):
         what = "an empty body" if body is None else "a body that is not a JSON object"
+        if refused is not None:
+            what = f"JSON the SDK does not read: {refused}"
         return InvalidResponseError(
             f"the service answered with {what}",
             status_code=response.status_code,
@@ -236,3 +249,10 @@ def connection_error(exc: httpx.TransportError) -> APIConnectionError:
     if isinstance(exc, httpx.ConnectError):
         return APIConnectionError(f"could not connect to {where}: {text}", sent=False)
     return APIConnectionError(f"connection to {where} failed: {text}", sent=not never_sent)
+
+
+def undecodable(exc: httpx.DecodingError) -> InvalidResponseError:
+    """Map a body httpx could not decode (its ``Content-Encoding`` is not what it says)."""
+    return InvalidResponseError(
+        f"the answer's body cannot be decoded: {redact(str(exc))[:_MAX_TEXT]}"
+    )

@@ -8,7 +8,6 @@ never raises.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -24,6 +23,7 @@ from ..models.events import (
     ToolResult,
     UnknownEvent,
 )
+from .jsontext import loads
 from .redact import redact, redact_json
 from .sse import SSEComment, SSEFrame
 
@@ -38,8 +38,8 @@ def decode_frame(frame: SSEFrame) -> list[AgentEvent]:
         return [Heartbeat()]
     data = frame.data
     try:
-        value = json.loads(data)
-    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
+        value = loads(data)
+    except ValueError:  # not JSON, or outside the bounds of `jsontext` (too deep...)
         if not data.strip():
             return [Heartbeat()]
         crash = _unescaped_crash(data)

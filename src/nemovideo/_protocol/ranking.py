@@ -16,6 +16,7 @@ as fractions of 100), and maybe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -33,7 +34,7 @@ _LIST_KEYS = ("rankings", "ranking", "results", "scores", "videos")
 _NAME_KEYS = ("clip", "name", "filename", "file_name", "file", "video")
 _SCORE_KEYS = ("score", "engagement_score", "engagement", "total")
 _LINE = re.compile(
-    r"^\s*#?(\d+)[.):]?\s+(.+?)\s*(?:[-–—:|(]\s*)+(?:score\s*[:=]?\s*)?(\d+(?:\.\d+)?)\s*(?:/\s*100)?\)?\s*$",
+    r"^\s*#?(\d{1,9})[.):]?\s+(.+?)\s*(?:[-–—:|(]\s*)+(?:score\s*[:=]?\s*)?(\d+(?:\.\d+)?)\s*(?:/\s*100)?\)?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -52,7 +53,7 @@ def _score(value: Any) -> float | None:
         number = float(value)
     except ValueError:
         return None
-    if number != number:
+    if not math.isfinite(number):  # NaN, or a score past a float's range
         return None
     return number
 

@@ -48,7 +48,11 @@ def inspect_response(response: httpx.Response) -> DownloadOutcome | None:
     """Decide on a response before its body is written: a redirect to follow, an
     error to raise, or ``None`` to write the body. Error bodies must be read first."""
     if response.is_redirect and "location" in response.headers:
-        return DownloadOutcome(location=urljoin(str(response.url), response.headers["location"]))
+        try:
+            location = urljoin(str(response.url), response.headers["location"])
+        except ValueError:
+            raise DownloadError("redirect refused: its Location cannot be parsed") from None
+        return DownloadOutcome(location=location)
     if response.status_code >= 300:
         # The answer may echo a token: no variable here keeps it, only the redacted error.
         error = error_for_response(response, decode_body(response.content), Endpoint.DOWNLOAD)
@@ -67,7 +71,8 @@ def check_complete(expected: int | None, written: int) -> None:
 def expected_size(response: httpx.Response) -> int | None:
     """``Content-Length``, else ``None``: the bytes as sent, which are what is written."""
     value = response.headers.get("content-length", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and few enough for any file size.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
 
 
 @attrs.define

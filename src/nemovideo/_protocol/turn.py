@@ -55,6 +55,9 @@ logger = logging.getLogger("nemovideo")
 RUN_PATH = "/run_sse"
 
 StillWorkingHook = Callable[[float], None]
+StreamError = httpx.TransportError | httpx.DecodingError
+"""What reading a stream can raise: the network's errors, or a body its
+``Content-Encoding`` does not describe. Either ends the stream as a drop."""
 """Called with the seconds elapsed, every ``still_working_every`` during a long turn."""
 
 
@@ -134,9 +137,10 @@ class TurnMachine:
             max_line=self.limits.max_sse_line_bytes, max_data=self.limits.max_sse_event_bytes
         )
 
-    def take(self, read: bytes | httpx.TransportError | None, now: float) -> bool:
+    def take(self, read: bytes | StreamError | None, now: float) -> bool:
         """Take what one read of the stream gave: a chunk, ``None`` at the end of the
-        body, or the transport error it raised. Events go to ``pending``.
+        body, or the transport (or decoding) error it raised, a drop. Events go to
+        ``pending``.
 
         Returns whether the stream is over (its end, a crash frame, or a drop). A
         read timeout is the idle limit; it and the other limits end the turn with a
@@ -144,7 +148,7 @@ class TurnMachine:
         ends it with [ResponseTooLargeError][nemovideo.ResponseTooLargeError].
         """
         try:
-            if isinstance(read, httpx.TransportError):
+            if isinstance(read, httpx.TransportError | httpx.DecodingError):
                 if isinstance(read, httpx.TimeoutException):
                     raise self.timeout("idle", now) from None
                 logger.info("turn stream broke: %s", type(read).__name__)

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from .._protocol.options import CallOptions
-from .._protocol.turn import TurnMachine
+from .._protocol.turn import StreamError, TurnMachine
 from ..errors import TurnError
 from ..models.events import AgentEvent
 from ..models.reply import Reply, TextJoiner
@@ -170,10 +170,10 @@ class Turn:
                 self._driver.turns.release(self.session_id)
 
     def _pull(self) -> None:
-        read: bytes | httpx.TransportError | None
+        read: bytes | StreamError | None
         try:
             read = next(self._chunks, None)
-        except httpx.TransportError as error:
+        except (httpx.TransportError, httpx.DecodingError) as error:
             read = error
         try:
             over = self._machine.take(read, self._driver.clock())

@@ -36,8 +36,17 @@ _KNOWN_TYPES = frozenset(member.value for member in TrackType)
 _TYPE_LABELS = {TrackType.VIDEO: "Video", TrackType.AUDIO: "Audio", TrackType.TEXT: "Title"}
 
 
+_MAX_NUMBER = 1e15
+"""Timeline numbers (ms, volumes) beyond this read as absent: about 31,700 years of
+milliseconds, far past any real timeline, and small enough that sums and scales of
+them stay finite."""
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A number a timeline reader uses: finite and at most `_MAX_NUMBER` either way."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return -_MAX_NUMBER <= value <= _MAX_NUMBER  # False for NaN as well
 
 
 def _is_object_list(value: Any) -> bool:

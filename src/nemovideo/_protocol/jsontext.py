@@ -1,0 +1,80 @@
+"""JSON text from the network read into bounded Python values (pure).
+
+Every JSON body and event the SDK reads goes through `loads`, so whatever walks a
+decoded value afterwards (redaction, copies of ``raw``, the models' readers, pickling,
+``json.dumps`` on the way back) meets at most `MAX_DEPTH` levels of nesting and no
+integer longer than `MAX_INT_DIGITS` digits, and no ``NaN`` or infinity (which Python's
+``json`` accepts, though JSON has neither, and cannot write back: a draft is sent back
+on export).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONRefused", "depth_problem", "loads"]
+
+MAX_DEPTH = 100
+"""Levels of nesting (arrays and objects) a JSON value may have."""
+MAX_INT_DIGITS = 100
+"""Digits an integer of a JSON value may have (ids and timestamps have about 20)."""
+
+
+class JSONRefused(ValueError):
+    """JSON text that parses but is outside the SDK's bounds (or too deep to parse)."""
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise JSONRefused(f"a number of {digits} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JSONRefused(f"a number beyond a float's range ({text[:20]})")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise JSONRefused(f"{name}, which is not JSON")
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` within the bounds.
+
+    Raises:
+        JSONRefused: nested deeper than `MAX_DEPTH`, an integer longer than
+            `MAX_INT_DIGITS` digits, ``NaN``, ``Infinity`` or a number beyond a float.
+        ValueError: not JSON at all (``json.JSONDecodeError``, or bytes that are not text).
+    """
+    try:
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except RecursionError:
+        raise JSONRefused(f"nested too deeply to read (at most {MAX_DEPTH} levels)") from None
+    problem = depth_problem(value)
+    if problem is not None:
+        raise JSONRefused(problem)
+    return value
+
+
+def depth_problem(value: Any, limit: int = MAX_DEPTH) -> str | None:
+    """Why ``value`` is nested too deeply, or ``None``: an iterative walk, never a
+    recursion, so it cannot fail on the depth it measures."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return f"nested more than {limit} levels deep"
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
