@@ -10,11 +10,14 @@ renders leaderboards of ten sample clips with the emulator at half size and keep
 frames: ``leaderboard-sequence.png`` (a ranked clip with its caption),
 ``leaderboard-grid.png`` (the grid), ``leaderboard-board.png`` and
 ``leaderboard-board-portrait.png`` (the closing board, landscape and portrait);
-``tests/emulator/test_board.py`` checks the same pictures.
+``tests/emulator/test_board.py`` checks the same pictures. Last,
+``leaderboard-player.png``: a leaderboard of four clips made on the emulator, as a
+notebook shows it (the ranking, then the embedded video player).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -75,7 +78,30 @@ BOARD = Leaderboard(
 )
 
 
-def shoot(html: str, target: Path, size: str) -> None:
+def notebook_player(target: Path) -> None:
+    """A leaderboard made on the emulator, shown as a notebook shows it: the ranking
+    and the video player (embedded, so it plays wherever the notebook goes)."""
+    from nemovideo.emulator import Emulator
+    from nemovideo.emulator.samples import make_clips
+    from nemovideo.testing import in_process_client
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        clips = make_clips(work / "clips", n=4, seconds=2, seed=7, size=(480, 270))
+        world = Emulator()
+        world.configure(render_scale=0.25)
+        home = Path.cwd()
+        try:
+            os.chdir(work)  # as in a notebook's folder: the video is shown by its name
+            with in_process_client(world, token_store=False) as client:
+                board = client.leaderboard(clips, top=3, output=Path("leaderboard.mp4"))
+            shoot(board._repr_html_(), target, "520,440", wait_ms=4000)
+        finally:
+            os.chdir(home)
+            world.close()
+
+
+def shoot(html: str, target: Path, size: str, wait_ms: int = 0) -> None:
     """Render ``html`` in headless Chromium into ``target``."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -94,6 +120,7 @@ def shoot(html: str, target: Path, size: str) -> None:
                 "--hide-scrollbars",
                 f"--screenshot={target}",
                 f"--window-size={size}",
+                f"--virtual-time-budget={wait_ms}",
                 page.as_uri(),
             ],
             check=True,
@@ -145,4 +172,5 @@ if __name__ == "__main__":
     shoot(DRAFT._repr_html_(), IMAGES / "timeline.png", "780,260")
     shoot(BOARD._repr_html_(), IMAGES / "leaderboard-notebook.png", "520,240")
     video_frames(IMAGES)
+    notebook_player(IMAGES / "leaderboard-player.png")
     print("written:", *sorted(p.name for p in IMAGES.glob("*.png")))

@@ -42,6 +42,8 @@ class _Bar:
             "unit_divisor": 1024 if scale else 1000,
             "dynamic_ncols": True,
         }
+        if unit == "%":  # a share of work, not a quantity: no "n/100" nor a rate of it
+            self._options["bar_format"] = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}{postfix}"
         self._bar: Any = None
 
     def to(self, done: float, total: float | None = None, detail: str | None = None) -> None:
