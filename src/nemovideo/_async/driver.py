@@ -258,7 +258,13 @@ class AsyncDriver:
         limit = self.settings.response_limits.max_json_bytes
         body = bytearray()
         try:
-            bodies.check_size(response, bodies.announced_size(response), limit)
+            announced = bodies.announced_size(response)
+            bodies.check_size(response, announced, limit)
+            if announced is not None and bodies.exactly_announced(response):
+                # Its bytes are its announced size (HTTP/1.1 framing holds a server to
+                # it), within the limit: read as it is.
+                await response.aread()
+                return response
             async for chunk in response.aiter_bytes():
                 body += chunk
                 bodies.check_size(response, len(body), limit)

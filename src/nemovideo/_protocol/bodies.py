@@ -12,7 +12,14 @@ import httpx
 
 from ..errors import ResponseTooLargeError
 
-__all__ = ["JSON_LIMIT", "announced_size", "answer_with", "check_size", "too_large"]
+__all__ = [
+    "JSON_LIMIT",
+    "announced_size",
+    "answer_with",
+    "check_size",
+    "exactly_announced",
+    "too_large",
+]
 
 JSON_LIMIT = "max_json_bytes"
 """The field of ``ResponseLimits`` that caps an answer read whole."""
@@ -23,6 +30,13 @@ def announced_size(response: httpx.Response) -> int | None:
     value = response.headers.get("content-length", "").strip()
     # ASCII digits only ("²".isdigit() is true), and few enough for any size.
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
+
+
+def exactly_announced(response: httpx.Response) -> bool:
+    """Whether the body read will be exactly its ``Content-Length``: announced, and not
+    compressed (a compressed body decodes to any size)."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    return encoding in ("", "identity") and announced_size(response) is not None
 
 
 def too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:

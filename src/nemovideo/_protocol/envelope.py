@@ -17,7 +17,7 @@ from ..errors import (
 from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
 from .jsontext import JSONRefused, loads
-from .redact import redact, redact_headers
+from .redact import headers_hold_secrets, redact, redact_headers
 
 EnvelopeKind = Literal["code", "render"]
 
@@ -91,9 +91,11 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
 
 def safe_headers(response: httpx.Response) -> httpx.Headers:
     """The answer's headers, those that may hold a secret masked."""
-    items = redact_headers(response.headers.multi_items())
+    items = response.headers.multi_items()
+    if not headers_hold_secrets(items):
+        return response.headers  # the usual answer: nothing to mask (the answer is done)
     # Values as they were decoded (ASCII, UTF-8 or Latin-1) encode back the same way.
-    return httpx.Headers(items, encoding=response.headers.encoding)
+    return httpx.Headers(redact_headers(items), encoding=response.headers.encoding)
 
 
 def response_info(response: httpx.Response) -> ResponseInfo:

@@ -44,6 +44,10 @@ def _constant(name: str) -> Any:
     raise JSONRefused(f"{name}, which is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+"""Made once: ``json.loads`` with hooks would build a decoder and its scanner per call."""
+
+
 def loads(text: str | bytes) -> Any:
     """``json.loads`` within the bounds.
 
@@ -52,13 +56,23 @@ def loads(text: str | bytes) -> Any:
             `MAX_INT_DIGITS` digits, ``NaN``, ``Infinity`` or a number beyond a float.
         ValueError: not JSON at all (``json.JSONDecodeError``, or bytes that are not text).
     """
+    if isinstance(text, str):
+        brackets = text.count("[") + text.count("{")
+    else:
+        brackets = text.count(b"[") + text.count(b"{")
+        # UTF-8, a leading byte-order mark dropped (as json.loads does with bytes); a
+        # UnicodeDecodeError is a ValueError: not JSON.
+        text = text.decode("utf-8-sig")
     try:
-        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise JSONRefused(f"nested too deeply to read (at most {MAX_DEPTH} levels)") from None
-    problem = depth_problem(value)
-    if problem is not None:
-        raise JSONRefused(problem)
+    # Fewer brackets than the limit cannot nest deeper than it (brackets in strings only
+    # add to the count), so most answers and events skip the walk.
+    if brackets > MAX_DEPTH:
+        problem = depth_problem(value)
+        if problem is not None:
+            raise JSONRefused(problem)
     return value
 
 

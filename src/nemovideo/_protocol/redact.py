@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .._secret import redact, redact_json
 
-__all__ = ["redact", "redact_headers", "redact_json"]
+__all__ = ["headers_hold_secrets", "redact", "redact_headers", "redact_json"]
 
 _SECRET_HEADER = re.compile(r"cookie|auth|token|secret|key|credential|signature", re.I)
 
@@ -20,3 +20,12 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return [
         (name, "***" if _SECRET_HEADER.search(name) else redact(value)) for name, value in headers
     ]
+
+
+def headers_hold_secrets(headers: list[tuple[str, str]]) -> bool:
+    """Whether `redact_headers` would change anything (two searches, not one per header)."""
+    names = "\n".join(name for name, _ in headers)
+    if _SECRET_HEADER.search(names):
+        return True
+    values = "\n".join(value for _, value in headers)
+    return redact(values) != values

@@ -258,7 +258,13 @@ class Driver:
         limit = self.settings.response_limits.max_json_bytes
         body = bytearray()
         try:
-            bodies.check_size(response, bodies.announced_size(response), limit)
+            announced = bodies.announced_size(response)
+            bodies.check_size(response, announced, limit)
+            if announced is not None and bodies.exactly_announced(response):
+                # Its bytes are its announced size (HTTP/1.1 framing holds a server to
+                # it), within the limit: read as it is.
+                response.read()
+                return response
             for chunk in response.iter_bytes():
                 body += chunk
                 bodies.check_size(response, len(body), limit)
