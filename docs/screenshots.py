@@ -85,6 +85,7 @@ def notebook_player(target: Path) -> None:
     from nemovideo.emulator.samples import make_clips
     from nemovideo.testing import in_process_client
 
+    target = target.resolve()  # the shot is taken from the clips' folder
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         clips = make_clips(work / "clips", n=4, seconds=2, seed=7, size=(480, 270))
