@@ -134,6 +134,26 @@ class NemoVideo:
             token_store=token_store,
             response_limits=response_limits,
         )
+        self._start(
+            settings,
+            http_client=http_client,
+            on_retry=on_retry,
+            turn_policy=turn_policy,
+            max_concurrency=max_concurrency,
+            limits=limits,
+        )
+
+    def _start(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.Client | None,
+        on_retry: Callable[[RetryEvent], None] | None,
+        turn_policy: TurnPolicy | None,
+        max_concurrency: int | None,
+        limits: httpx.Limits | None,
+    ) -> None:
+        """Become a client of ``settings`` with a driver of its own (no options, no parent)."""
         self._driver = Driver(
             settings,
             http_client=http_client,
@@ -164,16 +184,14 @@ class NemoVideo:
         """
         configure_from_env()
         client = cls.__new__(cls)
-        client._driver = Driver(
+        client._start(
             settings.for_this_process(),
             http_client=http_client,
             on_retry=on_retry,
-            turn_policy=turn_policy or TurnPolicy(),
+            turn_policy=turn_policy,
             max_concurrency=max_concurrency,
             limits=limits,
         )
-        client._options = CallOptions()
-        client._parent = None
         return client
 
     def with_options(self, **options: Unpack[RequestOptions]) -> NemoVideo:
