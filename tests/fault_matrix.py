@@ -451,7 +451,13 @@ def limits_section() -> list[str]:
         "",
         "Also bounded without a setting: the idle, heartbeat and whole-turn timeouts of a",
         "turn ([TurnPolicy][nemovideo.TurnPolicy]); the wait between render status reads",
-        "(5 s at most, however long the wait).",
+        "(5 s at most, however long the wait); JSON (answers and events) nested at most",
+        "100 levels, integers of at most 100 digits, no `NaN` or infinity; ids of at most",
+        "256 characters, without path or control characters; URLs from the service (output",
+        "URLs, redirects) https (http to loopback only), without link-local or metadata",
+        "hosts. Past these the answer is an `InvalidResponseError` (a download's source a",
+        "`DownloadError`); see",
+        "[what a server can cause](guides/errors.md#what-a-server-can-cause).",
         "",
     ]
     return lines
