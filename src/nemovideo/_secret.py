@@ -13,7 +13,7 @@ import hmac
 import re
 from typing import Any, NoReturn, final
 
-__all__ = ["Secret", "as_secret", "optional_secret", "redact", "redact_json"]
+__all__ = ["Secret", "as_secret", "holds_secret", "optional_secret", "redact", "redact_json"]
 
 _PREFIXES = ("nmv_usr_", "nmv_", "clm_", "Bearer ")
 _SECRET_TEXT = re.compile(
@@ -99,6 +99,11 @@ def as_secret(value: str | Secret) -> Secret:
 def optional_secret(value: str | Secret | None) -> Secret | None:
     """``value`` as a `Secret`, ``None`` staying ``None``."""
     return None if value is None else as_secret(value)
+
+
+def holds_secret(text: str) -> bool:
+    """Whether `redact` would mask anything in ``text``."""
+    return _SECRET_TEXT.search(text) is not None
 
 
 def redact(text: str) -> str:

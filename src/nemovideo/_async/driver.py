@@ -260,7 +260,7 @@ class AsyncDriver:
         try:
             announced = bodies.announced_size(response)
             bodies.check_size(response, announced, limit)
-            if announced is not None and bodies.exactly_announced(response):
+            if bodies.exactly_announced(response, announced):
                 # Its bytes are its announced size (HTTP/1.1 framing holds a server to
                 # it), within the limit: read as it is.
                 await response.aread()

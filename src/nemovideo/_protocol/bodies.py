@@ -32,11 +32,13 @@ def announced_size(response: httpx.Response) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
 
 
-def exactly_announced(response: httpx.Response) -> bool:
-    """Whether the body read will be exactly its ``Content-Length``: announced, and not
-    compressed (a compressed body decodes to any size)."""
+def exactly_announced(response: httpx.Response, announced: int | None) -> bool:
+    """Whether the body read will be exactly its ``Content-Length`` (``announced``, from
+    `announced_size`): announced, and not compressed (that decodes to any size)."""
+    if announced is None:
+        return False
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    return encoding in ("", "identity") and announced_size(response) is not None
+    return encoding in ("", "identity")
 
 
 def too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:

@@ -77,10 +77,16 @@ def _validation_problems(detail: Any) -> str:
     return "; ".join(problems)
 
 
+_REQUEST_ID_HEADERS = ("x-request-id", "x-trace-id", "x-amzn-requestid")
+
+
 def _request_id(response: httpx.Response, body: Any) -> str | None:
-    for header in ("x-request-id", "x-trace-id", "x-amzn-requestid"):
-        if header in response.headers:
-            return redact(response.headers[header][:128])
+    found = {
+        name: value for name, value in response.headers.items() if name in _REQUEST_ID_HEADERS
+    }  # one pass over the headers (each lookup by name would be another)
+    for header in _REQUEST_ID_HEADERS:
+        if header in found:
+            return redact(found[header][:128])
     if isinstance(body, dict):
         for key in ("request_id", "requestId", "trace_id"):
             value = body.get(key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .._secret import redact, redact_json
+from .._secret import holds_secret, redact, redact_json
 
 __all__ = ["headers_hold_secrets", "redact", "redact_headers", "redact_json"]
 
@@ -27,5 +27,4 @@ def headers_hold_secrets(headers: list[tuple[str, str]]) -> bool:
     names = "\n".join(name for name, _ in headers)
     if _SECRET_HEADER.search(names):
         return True
-    values = "\n".join(value for _, value in headers)
-    return redact(values) != values
+    return holds_secret("\n".join(value for _, value in headers))
