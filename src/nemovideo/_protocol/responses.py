@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-
 from ..errors import InvalidResponseError
 from ..models.response import APIResponse, ResponseInfo
 
