@@ -118,7 +118,7 @@ class CallContext:
             ValueError: ``extra_body`` for a multipart upload.
         """
         options = self.options
-        headers = dict(self.settings.attribution.headers())
+        headers = self.settings.attribution.headers()  # a new dict
         headers.update(call.extra_headers)
         if options.extra_headers:
             given = {name.lower() for name, _ in options.extra_headers}
@@ -217,8 +217,7 @@ def _with_retries(ctx: CallContext, call: Call, token: Secret | None) -> Flow[An
         )
 
     counter = [0]
-    result: Any = yield from retry_flow(policy, lambda: _attempt(ctx, call, token, counter))
-    return result
+    return retry_flow(policy, lambda: _attempt(ctx, call, token, counter))
 
 
 def call_flow(ctx: CallContext, call: Call) -> Flow[Any]:

@@ -33,7 +33,7 @@ def decode_body(content: bytes) -> Any:
 def decode_answer(content: bytes) -> tuple[Any, str | None]:
     """`decode_body`, and why JSON was refused (nested too deeply, a number too long),
     else ``None``."""
-    if not content.strip():
+    if not content or content.isspace():  # as ``not content.strip()``, without a copy
         return None, None
     try:
         return loads(content), None

@@ -12,6 +12,7 @@ __all__ = ["headers_hold_secrets", "redact", "redact_headers", "redact_json"]
 
 _SECRET_WORDS = ("cookie", "auth", "token", "secret", "key", "credential", "signature")
 _SECRET_HEADER = re.compile("|".join(_SECRET_WORDS), re.I)
+_SECRET_WORD = re.compile("|".join(_SECRET_WORDS))
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -26,17 +27,16 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 def _secret_names(names: str) -> bool:
     """Whether any of ``names`` says its value is a secret, as `_SECRET_HEADER` finds it.
 
-    ASCII names (all that HTTP/1.1 sends) are lowercased and searched word by word,
-    quicker than the regex and the same for them (``re.I`` also matches ``ſ`` and ``ı``,
-    which are not ASCII)."""
-    if not names.isascii():
-        return _SECRET_HEADER.search(names) is not None
-    lowered = names.lower()
-    return any(word in lowered for word in _SECRET_WORDS)
+    ASCII names (all that HTTP/1.1 sends) are lowercased first and searched without
+    ``re.I``, several times quicker and the same for them (``re.I`` also matches ``ſ``
+    and ``ı``, which are not ASCII)."""
+    if names.isascii():
+        return _SECRET_WORD.search(names.lower()) is not None
+    return _SECRET_HEADER.search(names) is not None
 
 
 def headers_hold_secrets(headers: list[tuple[str, str]]) -> bool:
     """Whether `redact_headers` would change anything (two searches, not one per header)."""
-    if _secret_names("\n".join(name for name, _ in headers)):
+    if _secret_names("\n".join([name for name, _ in headers])):
         return True
-    return holds_secret("\n".join(value for _, value in headers))
+    return holds_secret("\n".join([value for _, value in headers]))
