@@ -258,9 +258,9 @@ class AsyncDriver:
         limit = self.settings.response_limits.max_json_bytes
         body = bytearray()
         try:
-            announced = bodies.announced_size(response)
+            announced, exact = bodies.sizes(response)
             bodies.check_size(response, announced, limit)
-            if bodies.exactly_announced(response, announced):
+            if exact:
                 # Its bytes are its announced size (HTTP/1.1 framing holds a server to
                 # it), within the limit: read as it is.
                 await response.aread()
