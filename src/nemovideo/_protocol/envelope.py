@@ -16,6 +16,7 @@ from ..errors import (
 )
 from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
+from .headers import pick
 from .jsontext import JSONRefused, loads
 from .redact import headers_hold_secrets, redact, redact_headers
 
@@ -80,14 +81,8 @@ def _validation_problems(detail: Any) -> str:
 _REQUEST_ID_HEADERS = ("x-request-id", "x-trace-id", "x-amzn-requestid")
 
 
-def _request_id(
-    response: httpx.Response, body: Any, items: list[tuple[str, str]] | None = None
-) -> str | None:
-    """The request id of an answer (``items``: its ``headers.multi_items()``, if read)."""
-    found: dict[str, str] = {}  # one pass over the headers (each lookup would be another)
-    for name, value in response.headers.multi_items() if items is None else items:
-        if name in _REQUEST_ID_HEADERS:  # repeated: joined, as httpx's headers[name] does
-            found[name] = f"{found[name]}, {value}" if name in found else value
+def _request_id(response: httpx.Response, body: Any) -> str | None:
+    found = pick(response, _REQUEST_ID_HEADERS)  # one pass, not one per name
     for header in _REQUEST_ID_HEADERS:
         if header in found:
             return redact(found[header][:128])
@@ -99,13 +94,9 @@ def _request_id(
     return None
 
 
-def safe_headers(
-    response: httpx.Response, items: list[tuple[str, str]] | None = None
-) -> httpx.Headers:
-    """The answer's headers, those that may hold a secret masked (``items``: its
-    ``headers.multi_items()``, if read)."""
-    if items is None:
-        items = response.headers.multi_items()
+def safe_headers(response: httpx.Response) -> httpx.Headers:
+    """The answer's headers, those that may hold a secret masked."""
+    items = response.headers.multi_items()
     if not headers_hold_secrets(items):
         return response.headers  # the usual answer: nothing to mask (the answer is done)
     # Values as they were decoded (ASCII, UTF-8 or Latin-1) encode back the same way.
@@ -118,11 +109,10 @@ def response_info(response: httpx.Response) -> ResponseInfo:
         method, url = response.request.method, str(response.request.url)
     except RuntimeError:  # a response made without its request
         method, url = "", ""
-    items = response.headers.multi_items()  # decoded once for both
     return ResponseInfo(
         status_code=response.status_code,
-        headers=safe_headers(response, items),
-        request_id=_request_id(response, None, items),
+        headers=safe_headers(response),
+        request_id=_request_id(response, None),
         method=method,
         url=redact(url),
     )
