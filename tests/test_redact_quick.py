@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nemovideo._protocol.redact import _SECRET_HEADER, headers_hold_secrets, redact_headers
+from nemovideo._protocol.redact import (
+    _SECRET_HEADER,
+    headers_hold_secrets,
+    raw_headers_may_hold_secrets,
+    redact_headers,
+)
 from nemovideo._secret import _SECRET_TEXT, holds_secret, redact
 
 # Letters that match ASCII ones under re.IGNORECASE without being ASCII (long s, dotless
@@ -44,3 +50,33 @@ def test_a_name_that_says_secret_only_under_unicode_case_folding_is_masked() -> 
     for name in ("x-ſecret", "cookıe", "x-api-Key"):
         assert re.search("cookie|secret|key", name, re.I)
         assert headers_hold_secrets([(name, "plain")])
+
+
+_RAW = [
+    b"Set-Cookie",
+    b"X-Api-K\xe2\x84\xaay",
+    b"x-\xc5\xbfecret",
+    b"Date",
+    b"B",
+    b"nMv_",
+    b"BEARER ",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_RAW) | st.binary(max_size=3), min_size=1, max_size=3).map(
+                b"".join
+            ),
+            st.lists(st.sampled_from(_RAW) | st.binary(max_size=3), max_size=3).map(b"".join),
+        ).filter(lambda pair: all(b not in b"".join(pair) for b in (b"\r", b"\n", b":"))),
+        max_size=4,
+    )
+)
+def test_the_quick_test_of_raw_headers_never_passes_over_a_secret(
+    raw: list[tuple[bytes, bytes]],
+) -> None:
+    headers = httpx.Headers(raw)
+    if headers_hold_secrets(headers.multi_items()):
+        assert raw_headers_may_hold_secrets(headers.raw)

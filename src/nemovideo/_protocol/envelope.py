@@ -18,7 +18,7 @@ from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
 from .headers import pick
 from .jsontext import JSONRefused, loads
-from .redact import headers_hold_secrets, redact, redact_headers
+from .redact import headers_hold_secrets, raw_headers_may_hold_secrets, redact, redact_headers
 
 EnvelopeKind = Literal["code", "render"]
 
@@ -96,6 +96,8 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
 
 def safe_headers(response: httpx.Response) -> httpx.Headers:
     """The answer's headers, those that may hold a secret masked."""
+    if not raw_headers_may_hold_secrets(response.headers.raw):
+        return response.headers  # the usual answer, told without decoding a header
     items = response.headers.multi_items()
     if not headers_hold_secrets(items):
         return response.headers  # the usual answer: nothing to mask (the answer is done)
