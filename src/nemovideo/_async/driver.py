@@ -112,6 +112,9 @@ class AsyncDriver:
     def _http(self) -> httpx.AsyncClient:
         if self._given_http is not None:
             return self._given_http
+        own = self._own_http
+        if own is not None:  # made already: no lock needed to read it
+            return own
         with self._http_lock:
             if self._own_http is None:
                 self._own_http = backend.new_http_client(self._limits)
