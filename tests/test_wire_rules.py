@@ -17,7 +17,13 @@ from nemovideo._protocol.auth import expiry_from_answer, issued_token
 from nemovideo._protocol.envelope import read_answer
 from nemovideo._protocol.events import decode_frame
 from nemovideo._protocol.ids import MAX_ID_LENGTH, checked_id, id_problem, server_id
-from nemovideo._protocol.jsontext import MAX_DEPTH, JSONRefused, depth_problem, loads
+from nemovideo._protocol.jsontext import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    JSONRefused,
+    depth_problem,
+    loads,
+)
 from nemovideo._protocol.sse import ServerSentEvent
 from nemovideo._protocol.urls import MAX_URL_LENGTH, url_problem
 from nemovideo.models.events import UnknownEvent
@@ -46,11 +52,29 @@ from .recorded import done
 def test_json_outside_the_bounds_is_refused(text: str) -> None:
     with pytest.raises(JSONRefused):
         loads(text)
+    with pytest.raises(JSONRefused):
+        loads(text.encode())  # the bytes of an answer, read another way
 
 
 def test_json_within_the_bounds_reads_as_json() -> None:
     assert loads("[" * MAX_DEPTH + "]" * MAX_DEPTH) is not None
-    assert loads('{"id": ' + "9" * 100 + ', "t": 1.5e308}') == {"id": int("9" * 100), "t": 1.5e308}
+    text = '{"id": ' + "9" * 100 + ', "t": 1.5e308, "s": "' + "7" * 300 + '"}'
+    expected = {"id": int("9" * 100), "t": 1.5e308, "s": "7" * 300}
+    assert loads(text) == expected
+    assert loads(text.encode()) == expected
+
+
+@given(st.lists(st.integers(min_value=95, max_value=105), max_size=4))
+def test_bytes_and_text_are_held_to_the_same_integer_bound(lengths: list[int]) -> None:
+    text = "[" + ", ".join("-" + "8" * n for n in lengths) + "]"
+    outcomes = []
+    for value in (text, text.encode()):
+        try:
+            outcomes.append(loads(value))
+        except JSONRefused as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert isinstance(outcomes[0], str) == any(n > MAX_INT_DIGITS for n in lengths)
 
 
 def test_the_depth_walk_is_iterative() -> None:

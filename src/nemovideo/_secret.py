@@ -23,6 +23,14 @@ _SECRET_TEXT = re.compile(
 )
 
 
+def _may_hold_secret(text: str) -> bool:
+    """Whether ``text`` lowercased holds ``nmv_``, ``clm_`` or ``bearer``, as any text
+    `_SECRET_TEXT` matches does (the letters of its prefixes have no case-insensitive
+    match but their ASCII capitals): a quick test that spares most text the regex."""
+    lowered = text.lower()
+    return "nmv_" in lowered or "clm_" in lowered or "bearer" in lowered
+
+
 @final
 class Secret:
     """A token that never shows itself: ``repr``, ``str`` and formatting give
@@ -103,11 +111,13 @@ def optional_secret(value: str | Secret | None) -> Secret | None:
 
 def holds_secret(text: str) -> bool:
     """Whether `redact` would mask anything in ``text``."""
-    return _SECRET_TEXT.search(text) is not None
+    return _may_hold_secret(text) and _SECRET_TEXT.search(text) is not None
 
 
 def redact(text: str) -> str:
     """``text`` with every token-like value (``nmv_...``, ``clm_...``, bearer) masked."""
+    if not _may_hold_secret(text):
+        return text
 
     def _mask(match: re.Match[str]) -> str:
         lead = match.group("prefix") or match.group("bearer") or ""

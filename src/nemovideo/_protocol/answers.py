@@ -29,16 +29,16 @@ def credits(data: dict[str, Any]) -> Credits:
     """The credits answer's ``data``. A missing ``frozen`` is 0 and a missing ``total`` is
     ``available + frozen``; a missing ``available``, or a figure that is not finite
     (``NaN``, ``Infinity``, beyond a float's range), is an `InvalidResponseError`."""
-    available = opt_float(data.get("available"))
+    figures = {key: opt_float(data.get(key)) for key in ("available", "frozen", "total")}
+    available = figures["available"]
     if available is None:
         raise InvalidResponseError("credit balance without 'available'", body=data)
-    for key in ("available", "frozen", "total"):
-        value = opt_float(data.get(key))
+    for key, value in figures.items():
         if value is not None and not math.isfinite(value):
             raise InvalidResponseError(f"credit balance with a {key!r} of {value}", body=data)
     fields = dict(data)
-    if opt_float(data.get("total")) is None:
-        fields["total"] = available + (opt_float(data.get("frozen")) or 0.0)
+    if figures["total"] is None:
+        fields["total"] = available + (figures["frozen"] or 0.0)
     return read_wire(Credits, fields, raw=data)
 
 

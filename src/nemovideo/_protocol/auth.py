@@ -164,7 +164,7 @@ class TokenState:
     def usable(self, stale: Secret | None) -> Secret | None:
         """The current token unless there is none or it is the one that just failed."""
         with self._guard:
-            if self.token is not None and self.token != stale:
+            if self.token is not None and (stale is None or self.token != stale):
                 return self.token
             return None
 

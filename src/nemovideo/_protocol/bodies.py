@@ -11,34 +11,32 @@ from __future__ import annotations
 import httpx
 
 from ..errors import ResponseTooLargeError
+from .headers import pick
 
 __all__ = [
     "JSON_LIMIT",
-    "announced_size",
     "answer_with",
     "check_size",
-    "exactly_announced",
+    "sizes",
     "too_large",
 ]
 
 JSON_LIMIT = "max_json_bytes"
 """The field of ``ResponseLimits`` that caps an answer read whole."""
+_FRAMING = ("content-length", "content-encoding")
 
 
-def announced_size(response: httpx.Response) -> int | None:
-    """The answer's ``Content-Length`` when it is a plain number, else ``None``."""
-    value = response.headers.get("content-length", "").strip()
+def sizes(response: httpx.Response) -> tuple[int | None, bool]:
+    """``(announced, exact)``: the answer's ``Content-Length`` when it is a plain number
+    (else ``None``), and whether the body read will be exactly that many bytes:
+    announced, and not compressed (that decodes to any size)."""
+    found = pick(response, _FRAMING)
+    value = found.get("content-length", "").strip()
     # ASCII digits only ("²".isdigit() is true), and few enough for any size.
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
-
-
-def exactly_announced(response: httpx.Response, announced: int | None) -> bool:
-    """Whether the body read will be exactly its ``Content-Length`` (``announced``, from
-    `announced_size`): announced, and not compressed (that decodes to any size)."""
-    if announced is None:
-        return False
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    return encoding in ("", "identity")
+    plain = value.isascii() and value.isdigit() and len(value) <= 20
+    announced = int(value) if plain else None
+    encoding = found.get("content-encoding", "identity").strip().lower()
+    return announced, announced is not None and encoding in ("", "identity")
 
 
 def too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:

@@ -118,7 +118,7 @@ class CallContext:
             ValueError: ``extra_body`` for a multipart upload.
         """
         options = self.options
-        headers = dict(self.settings.attribution.headers())
+        headers = self.settings.attribution.headers()  # a new dict
         headers.update(call.extra_headers)
         if options.extra_headers:
             given = {name.lower() for name, _ in options.extra_headers}
@@ -217,8 +217,7 @@ def _with_retries(ctx: CallContext, call: Call, token: Secret | None) -> Flow[An
         )
 
     counter = [0]
-    result: Any = yield from retry_flow(policy, lambda: _attempt(ctx, call, token, counter))
-    return result
+    return retry_flow(policy, lambda: _attempt(ctx, call, token, counter))
 
 
 def call_flow(ctx: CallContext, call: Call) -> Flow[Any]:
@@ -235,7 +234,13 @@ def answer_flow(ctx: CallContext, call: Call) -> Flow[Any]:
     On code 1001 with an anonymous token, a new token is fetched with the same
     client id and the call is replayed once; with a caller's token, 1001 is raised.
     """
-    token = (yield GetToken()) if call.auth else None
+    token: Secret | None = None
+    if call.auth:
+        # The token at hand, as the driver would give it without its lock; the driver
+        # is asked only for a first token or a renewed one.
+        token = ctx.tokens.usable(None)
+        if token is None:
+            token = yield GetToken()
     try:
         try:
             return (yield from _with_retries(ctx, call, token))

@@ -77,10 +77,13 @@ def browser_url(ctx: CallContext, claim: str) -> str:
     return f"{ctx.settings.web_url}/workspace/claim?ct={quote(claim, safe='')}"
 
 
+_CREDITS = Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
+"""The credits call (the same every time: made once)."""
+
+
 def credits(ctx: CallContext) -> Flow[Credits]:
     """The credit balance (``GET /api/credits/balance/simple``)."""
-    call = Call("GET", "/api/credits/balance/simple", idempotent=True, name=Endpoint.CREDITS)
-    answer = yield from answer_flow(ctx, call)
+    answer = yield from answer_flow(ctx, _CREDITS)
     return with_info(answers.credits(answer.data), answer.info)
 
 

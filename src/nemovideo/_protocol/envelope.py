@@ -16,8 +16,9 @@ from ..errors import (
 )
 from ..models.response import ResponseInfo
 from .error_table import Endpoint, find_rule
+from .headers import pick
 from .jsontext import JSONRefused, loads
-from .redact import headers_hold_secrets, redact, redact_headers
+from .redact import headers_hold_secrets, raw_headers_may_hold_secrets, redact, redact_headers
 
 EnvelopeKind = Literal["code", "render"]
 
@@ -33,7 +34,7 @@ def decode_body(content: bytes) -> Any:
 def decode_answer(content: bytes) -> tuple[Any, str | None]:
     """`decode_body`, and why JSON was refused (nested too deeply, a number too long),
     else ``None``."""
-    if not content.strip():
+    if not content or content.isspace():  # as ``not content.strip()``, without a copy
         return None, None
     try:
         return loads(content), None
@@ -81,9 +82,7 @@ _REQUEST_ID_HEADERS = ("x-request-id", "x-trace-id", "x-amzn-requestid")
 
 
 def _request_id(response: httpx.Response, body: Any) -> str | None:
-    found = {
-        name: value for name, value in response.headers.items() if name in _REQUEST_ID_HEADERS
-    }  # one pass over the headers (each lookup by name would be another)
+    found = pick(response, _REQUEST_ID_HEADERS)  # one pass, not one per name
     for header in _REQUEST_ID_HEADERS:
         if header in found:
             return redact(found[header][:128])
@@ -97,6 +96,8 @@ def _request_id(response: httpx.Response, body: Any) -> str | None:
 
 def safe_headers(response: httpx.Response) -> httpx.Headers:
     """The answer's headers, those that may hold a secret masked."""
+    if not raw_headers_may_hold_secrets(response.headers.raw):
+        return response.headers  # the usual answer, told without decoding a header
     items = response.headers.multi_items()
     if not headers_hold_secrets(items):
         return response.headers  # the usual answer: nothing to mask (the answer is done)

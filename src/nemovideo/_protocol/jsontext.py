@@ -46,6 +46,16 @@ def _constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
 """Made once: ``json.loads`` with hooks would build a decoder and its scanner per call."""
+_SHORT_INTS = json.JSONDecoder(parse_float=_float, parse_constant=_constant)
+"""`_DECODER` without the integer hook, for text whose integers cannot be too long."""
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * (MAX_INT_DIGITS + 1)
+
+
+def _long_digit_run(data: bytes) -> bool:
+    """Whether ``data`` has more than `MAX_INT_DIGITS` ASCII digits in a row (the only
+    digits a JSON number has), in a number or not: two quick passes in C."""
+    return _LONG_RUN in data.translate(_DIGITS_AS_ZERO)
 
 
 def loads(text: str | bytes) -> Any:
@@ -58,13 +68,17 @@ def loads(text: str | bytes) -> Any:
     """
     if isinstance(text, str):
         brackets = text.count("[") + text.count("{")
+        decoder = _DECODER
     else:
         brackets = text.count(b"[") + text.count(b"{")
+        # Without a long run of digits, no integer can be too long: most answers parse
+        # without a call to the integer hook for each of their numbers.
+        decoder = _DECODER if _long_digit_run(text) else _SHORT_INTS
         # UTF-8, a leading byte-order mark dropped (as json.loads does with bytes); a
         # UnicodeDecodeError is a ValueError: not JSON.
         text = text.decode("utf-8-sig")
     try:
-        value = _DECODER.decode(text)
+        value = decoder.decode(text)
     except RecursionError:
         raise JSONRefused(f"nested too deeply to read (at most {MAX_DEPTH} levels)") from None
     # Fewer brackets than the limit cannot nest deeper than it (brackets in strings only

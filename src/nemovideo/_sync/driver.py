@@ -114,6 +114,9 @@ class Driver:
     def _http(self) -> httpx.Client:
         if self._given_http is not None:
             return self._given_http
+        own = self._own_http
+        if own is not None:  # made already: no lock needed to read it
+            return own
         with self._http_lock:
             if self._own_http is None:
                 self._own_http = backend.new_http_client(self._limits)
@@ -258,9 +261,9 @@ class Driver:
         limit = self.settings.response_limits.max_json_bytes
         body = bytearray()
         try:
-            announced = bodies.announced_size(response)
+            announced, exact = bodies.sizes(response)
             bodies.check_size(response, announced, limit)
-            if bodies.exactly_announced(response, announced):
+            if exact:
                 # Its bytes are its announced size (HTTP/1.1 framing holds a server to
                 # it), within the limit: read as it is.
                 response.read()
