@@ -227,31 +227,6 @@ async def test_the_permits_are_the_clients_own(kind: str) -> None:
     assert service.peak == 2
 
 
-def test_the_thread_permits_wait_report_a_slow_wait_once_and_refuse_an_extra_release() -> None:
-    from nemovideo._sync._backend import Limiter
-
-    limiter = Limiter(1)
-    slow: list[float] = []
-    limiter.acquire(0.01, slow.append)
-    taken = threading.Event()
-
-    def second() -> None:
-        limiter.acquire(0.01, slow.append)
-        taken.set()
-
-    waiter = threading.Thread(target=second)
-    waiter.start()
-    assert not taken.wait(0.2), "the second permit waits for the first"
-    assert slow == [0.01]
-    limiter.release()
-    waiter.join(5)
-    assert taken.is_set()
-    limiter.release()
-    with pytest.raises(ValueError, match="not taken"):
-        limiter.release()
-    assert slow == [0.01]
-
-
 def test_the_permit_wait_message() -> None:
     message = concurrency.permit_wait_message(30.0, 64, 0)
     assert message.startswith("a request has waited 30 s for one of this client's 64")

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
+import attrs
+
 from ..errors import InvalidResponseError
 from ..models.response import APIResponse, ResponseInfo
 
@@ -42,13 +44,8 @@ def record(info: ResponseInfo) -> None:
 
 
 def with_info(model: M, info: ResponseInfo) -> M:
-    """``model``, just read from an answer, now carrying it (as ``response_info``).
-
-    The model is set in place, not copied: no one holds it yet, and ``object.__setattr__``
-    is how attrs documents setting a field of a frozen class.
-    """
-    object.__setattr__(model, "response_info", info)
-    return model
+    """``model`` carrying the answer it was read from (as ``response_info``)."""
+    return attrs.evolve(model, response_info=info)  # type: ignore[misc]
 
 
 def raw_response(result: T, log: list[ResponseInfo]) -> APIResponse[T]:

@@ -49,49 +49,24 @@ class Limiter:
     """At most ``total`` permits out at once, for threads.
 
     A permit is not tied to the thread that took it: a turn's stream may be closed by
-    another thread than the one that opened it. A free permit is taken, and one given
-    back with no thread waiting, under a plain lock alone (the usual case costs two
-    lock round trips, no condition).
+    another thread than the one that opened it.
     """
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self._free = total
-        self._waiting = 0
-        self._lock = threading.Lock()
-        self._freed = threading.Condition(self._lock)
+        self._semaphore = threading.BoundedSemaphore(total)
 
     def acquire(self, patience: float, on_slow: Callable[[float], None]) -> None:
         """Take a permit, waiting as long as needed; ``on_slow(patience)`` is called once
         when the wait passes ``patience`` seconds."""
-        with self._lock:
-            if self._take(patience):
-                return
-        on_slow(patience)  # outside the lock: a slow log handler holds up no one
-        with self._lock:
-            self._take(None)
-
-    def _take(self, timeout: float | None) -> bool:
-        """Take a permit, waiting for one at most ``timeout`` seconds (``None``: as long
-        as needed); the lock is held."""
-        if self._free == 0:
-            self._waiting += 1
-            try:
-                if not self._freed.wait_for(lambda: self._free > 0, timeout):
-                    return False
-            finally:
-                self._waiting -= 1
-        self._free -= 1
-        return True
+        if self._semaphore.acquire(timeout=patience):
+            return
+        on_slow(patience)
+        self._semaphore.acquire()
 
     def release(self) -> None:
         """Give a permit back (giving back more than were taken raises ``ValueError``)."""
-        with self._lock:
-            if self._free >= self.total:
-                raise ValueError("a permit was given back that was not taken")
-            self._free += 1
-            if self._waiting:
-                self._freed.notify()
+        self._semaphore.release()
 
 
 def sleeper(timing: Timing) -> Callable[[float], None]:
