@@ -21,3 +21,13 @@ def test_pick_reads_as_headers_by_name(headers: list[tuple[bytes, bytes]]) -> No
     response = httpx.Response(200, headers=headers)
     expected = {name: response.headers[name] for name in NAMES if name in response.headers}
     assert pick(response, NAMES) == expected
+
+
+def test_a_content_length_is_a_plain_number_or_none() -> None:
+    from nemovideo._protocol.headers import content_length
+
+    assert content_length(" 1024 ") == 1024
+    assert content_length(None) is None
+    assert content_length("²") is None  # a digit to str.isdigit, not to int()
+    assert content_length("1" * 5000) is None  # more digits than int() will read
+    assert content_length("-1") is None

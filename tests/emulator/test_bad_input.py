@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -230,3 +230,56 @@ def test_credits_out_of_range_are_refused(api: httpx.Client, emulator: RunningEm
             "/_emulator/credits", json={"available": available}, headers=emulator.control_headers
         )
         assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("declared", ["²", "1" * 5000, "-5"])
+def test_an_odd_content_length_is_read_as_none_never_a_500(declared: str) -> None:
+    """What a socket never lets through (h11 checks the header) still cannot fail a
+    handler when the app is called in-process."""
+    import anyio
+
+    from nemovideo.emulator.app import create_app
+    from nemovideo.emulator.http import declared_length
+
+    assert declared_length(declared) is None
+    world = Emulator()
+    token = world.create_user_token()
+    app = create_app(world)
+
+    async def post() -> int:
+        status = 0
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b'{"task_name":"project"}', "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/api/tasks/me/with-session/nemo_agent",
+            "raw_path": b"/api/tasks/me/with-session/nemo_agent",
+            "query_string": b"",
+            "root_path": "",
+            "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 1),
+            "headers": [
+                (b"authorization", f"Bearer {token}".encode()),
+                (b"content-type", b"application/json"),
+                (b"content-length", declared.encode("latin-1")),
+                *((k.lower().encode(), v.encode()) for k, v in SKILL.items()),
+            ],
+        }
+        await app(scope, receive, send)
+        return status
+
+    try:
+        assert anyio.run(post) < 500
+    finally:
+        world.close()

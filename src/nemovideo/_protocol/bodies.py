@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 
 from ..errors import ResponseTooLargeError
-from .headers import pick
+from .headers import content_length, pick
 
 __all__ = [
     "JSON_LIMIT",
@@ -31,10 +31,7 @@ def sizes(response: httpx.Response) -> tuple[int | None, bool]:
     (else ``None``), and whether the body read will be exactly that many bytes:
     announced, and not compressed (that decodes to any size)."""
     found = pick(response, _FRAMING)
-    value = found.get("content-length", "").strip()
-    # ASCII digits only ("²".isdigit() is true), and few enough for any size.
-    plain = value.isascii() and value.isdigit() and len(value) <= 20
-    announced = int(value) if plain else None
+    announced = content_length(found.get("content-length"))
     encoding = found.get("content-encoding", "identity").strip().lower()
     return announced, announced is not None and encoding in ("", "identity")
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 import httpx
 
-__all__ = ["pick"]
+__all__ = ["content_length", "pick"]
 
 
 def pick(response: httpx.Response, names: Collection[str]) -> dict[str, str]:
@@ -22,3 +22,11 @@ def pick(response: httpx.Response, names: Collection[str]) -> dict[str, str]:
             value = raw_value.decode(response.headers.encoding)
             found[name] = f"{found[name]}, {value}" if name in found else value
     return found
+
+
+def content_length(value: str | None) -> int | None:
+    """A ``Content-Length`` value as a number of bytes, or ``None`` when absent or not a
+    plain number: ASCII digits only (``"²".isdigit()`` is true) and few enough for any
+    size (a 5,000-digit number is not even an ``int`` Python will read)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None

@@ -19,6 +19,7 @@ from .._limits import ResponseLimits
 from ..errors import DownloadError, DownloadLimitError
 from .envelope import decode_body, error_for_response
 from .error_table import Endpoint
+from .headers import content_length
 
 __all__ = [
     "DownloadMeter",
@@ -70,9 +71,7 @@ def check_complete(expected: int | None, written: int) -> None:
 
 def expected_size(response: httpx.Response) -> int | None:
     """``Content-Length``, else ``None``: the bytes as sent, which are what is written."""
-    value = response.headers.get("content-length", "").strip()
-    # ASCII digits only ("²".isdigit() is true), and few enough for any file size.
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
+    return content_length(response.headers.get("content-length"))
 
 
 @attrs.define

@@ -23,6 +23,7 @@ __all__ = [
     "Refused",
     "authorize",
     "cdn_base",
+    "declared_length",
     "emulator_of",
     "fail",
     "json_body",
@@ -113,11 +114,18 @@ def owned_session(request: Request) -> tuple[TokenRecord, SessionRecord] | Respo
     return auth, record
 
 
+def declared_length(value: str | None) -> int | None:
+    """A request's ``Content-Length`` as a number, or ``None`` when absent or not a plain
+    number (ASCII digits only: ``"²".isdigit()`` is true; at most 20 of them)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else None
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, read while it streams in; [Refused][nemovideo.emulator.http.Refused]
     (413) as soon as it passes ``limit`` bytes, without reading the rest."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = declared_length(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise Refused(413, f"the body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0

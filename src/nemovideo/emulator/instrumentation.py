@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .emulator import Emulator, ReceivedRequest
 from .faults import Fault
-from .http import CONTROL_HEADER, DroppedConnection
+from .http import CONTROL_HEADER, DroppedConnection, declared_length
 
 __all__ = ["Instrumentation"]
 
@@ -57,7 +57,7 @@ def _received(scope: Scope) -> ReceivedRequest:
         host=headers.get("host", ""),
         headers=headers,
         had_authorization=had_auth,
-        content_length=int(length) if length and length.isdigit() else None,
+        content_length=declared_length(length),
     )
 
 

@@ -12,7 +12,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ..emulator import Emulator
-from ..http import cdn_base, emulator_of, fail, json_body, ok, owned_session
+from ..http import cdn_base, declared_length, emulator_of, fail, json_body, ok, owned_session
 from ..media import file_type, probe, safe_name
 from ..multipart import MAX_FILES, TooLarge, Unsupported, receive_files
 
@@ -51,8 +51,8 @@ async def _file_entries(request: Request, emulator: Emulator) -> list[dict[str, 
     """The entries of a multipart upload: each file kept on disk (the limit applied while
     it streams in) and probed."""
     limit = emulator.config.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FILES * (limit + 1024 * 1024):
+    declared = declared_length(request.headers.get("content-length"))
+    if declared is not None and declared > MAX_FILES * (limit + 1024 * 1024):
         return fail(emulator, 4002, f"file too large: the limit is {limit} bytes")
     try:
         stored = await receive_files(
