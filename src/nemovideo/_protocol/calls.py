@@ -18,11 +18,10 @@ from ..models.response import ResponseInfo
 from .auth import IssuedToken, TokenState, expiry_from_answer, issued_token
 from .envelope import (
     EnvelopeKind,
-    connection_error,
+    exchange_error,
     read_answer,
     response_info,
     safe_headers,
-    undecodable,
 )
 from .error_table import Endpoint
 from .ids import id_problem
@@ -159,19 +158,10 @@ def _attempt(ctx: CallContext, call: Call, token: Secret | None, attempt: list[i
     try:
         spec = ctx.spec(call, token)
         response: httpx.Response = yield (OpenStream(spec) if call.stream else Send(spec))
-    except httpx.DecodingError as exc:
-        # A body its Content-Encoding does not describe: the answer, not the network.
-        logger.info("%s failed attempt=%d error=DecodingError", call.endpoint, attempt[0])
-        raise undecodable(exc) from None
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        # httpx reads a redirect's Location even when it does not follow it (a host name
-        # IDNA refuses is a plain UnicodeError); an encoding error is the SDK's own.
-        if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+        error = exchange_error(exc)
+        if error is None:
             raise
-        logger.info("%s failed attempt=%d error=InvalidURL", call.endpoint, attempt[0])
-        raise InvalidResponseError("the answer redirects to a URL that cannot be parsed") from None
-    except httpx.TransportError as exc:
-        error = connection_error(exc)
         logger.info(
             "%s failed attempt=%d error=%s", call.endpoint, attempt[0], type(error).__name__
         )

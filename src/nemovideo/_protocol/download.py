@@ -19,11 +19,11 @@ import httpx
 
 from .._config import origin
 from .._secret import Secret
-from ..errors import DownloadError, DownloadLimitError, NemoVideoError
+from ..errors import APIConnectionError, DownloadError, DownloadLimitError, NemoVideoError
 from ..models.render import RenderStatus
 from . import endpoints
 from .calls import CallContext
-from .envelope import connection_error, undecodable
+from .envelope import exchange_error
 from .ops import Download, Flow, GetToken
 from .requests import RequestSpec
 from .transfer import DownloadOutcome
@@ -100,19 +100,16 @@ def download(
                 outcome: DownloadOutcome = yield Download(
                     _spec_for(ctx, url, token), target, on_progress
                 )
-            except httpx.TransportError as exc:
-                failures.append(connection_error(exc))
-                break
             except DownloadLimitError:
                 raise  # a limit passed: another source would send the same
-            except httpx.DecodingError as exc:
-                failures.append(DownloadError(str(undecodable(exc))))
-                break
-            except (httpx.InvalidURL, UnicodeError) as exc:
-                # httpx reads a Location even when not following it (see calls._attempt)
-                if isinstance(exc, UnicodeEncodeError | UnicodeDecodeError):
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+                error = exchange_error(exc)
+                if error is None:
                     raise
-                failures.append(DownloadError("redirect refused: the URL cannot be parsed"))
+                # A connection error stays one; an answer that cannot be read ends this source.
+                failures.append(
+                    error if isinstance(error, APIConnectionError) else DownloadError(str(error))
+                )
                 break
             except DownloadError as exc:
                 failures.append(exc)

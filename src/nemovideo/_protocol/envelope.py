@@ -12,6 +12,7 @@ from ..errors import (
     APIError,
     APITimeoutError,
     InvalidResponseError,
+    NemoVideoError,
     RateLimitError,
 )
 from ..models.response import ResponseInfo
@@ -265,3 +266,23 @@ def undecodable(exc: httpx.DecodingError) -> InvalidResponseError:
     return InvalidResponseError(
         f"the answer's body cannot be decoded: {redact(str(exc))[:_MAX_TEXT]}"
     )
+
+
+def exchange_error(exc: Exception) -> NemoVideoError | None:
+    """The SDK error for what httpx raised while sending a request or reading its answer,
+    or ``None`` when it is none of these (an error of the SDK's own, to re-raise):
+
+    - a body its ``Content-Encoding`` does not describe: `InvalidResponseError`;
+    - a redirect's ``Location`` that cannot be parsed (httpx reads it even when not
+      following it; a host name IDNA refuses is a plain ``UnicodeError``):
+      `InvalidResponseError`;
+    - a transport failure: `APIConnectionError` (see `connection_error`).
+    """
+    if isinstance(exc, httpx.DecodingError):
+        return undecodable(exc)
+    if isinstance(exc, httpx.TransportError):
+        return connection_error(exc)
+    own = isinstance(exc, UnicodeEncodeError | UnicodeDecodeError)
+    if isinstance(exc, httpx.InvalidURL) or (isinstance(exc, UnicodeError) and not own):
+        return InvalidResponseError("redirect refused: the URL in its Location cannot be parsed")
+    return None
