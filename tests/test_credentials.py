@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nemovideo import AuthenticationError, ConfigurationError, NemoVideo
+from nemovideo import AuthenticationError, ConfigurationError, NemoVideo, Secret
 from nemovideo._credentials import ConfigFolder
 from nemovideo._protocol.auth import (
     EXPIRY_MARGIN,
@@ -190,3 +190,18 @@ def test_a_garbled_tokens_file_is_read_as_nothing_saved(tmp_path: Path) -> None:
     config.tokens_path.write_text("{not json")
     with config.locked() as saved:
         assert saved.for_client("https://api.test", "some-client") == (None, None)
+
+
+def test_a_saved_token_that_cannot_go_into_a_header_is_ignored(tmp_path: Path) -> None:
+    """A tokens file edited by hand: an entry whose token is not printable ASCII is
+    skipped (a new token is fetched), never a UnicodeEncodeError at the first request."""
+    from nemovideo._credentials import ConfigFolder
+
+    folder = ConfigFolder(tmp_path)
+    with folder.locked() as saved:
+        saved.save_user("https://api.test", IssuedToken(Secret("nmv_usr_good0123456789"), None))
+    path = tmp_path / "tokens.json"
+    path.write_text(path.read_text().replace("nmv_usr_good0123456789", "nmv_usr_bäd 0123"))
+    with folder.locked() as saved:
+        user, _anonymous = saved.for_client("https://api.test", "client-1")
+    assert user is None

@@ -114,7 +114,7 @@ class Settings:
         env = Environment(os.environ if env is None else env)
         changes: dict[str, Any] = {"config_dir": config_folder_path(env)}
         if self.token is None and env.get("NEMO_TOKEN"):
-            if not _usable_token(env["NEMO_TOKEN"]):
+            if not is_token_text(env["NEMO_TOKEN"]):
                 raise ValueError("NEMO_TOKEN must be printable ASCII without spaces")
             changes["token"] = Secret(env["NEMO_TOKEN"])
             changes["token_origin"] = "environment"  # noqa: S105 - a place, not a secret
@@ -250,7 +250,7 @@ def resolve_settings(
         raise ValueError("NEMO_CLIENT_ID must be 1-64 letters, digits or . _ : -")
     env_token = optional_secret(env.get("NEMO_TOKEN") or None)
     the_token = token if token is not None else env_token
-    if the_token is not None and not _usable_token(the_token.get_secret_value()):
+    if the_token is not None and not is_token_text(the_token.get_secret_value()):
         raise ValueError("token must be a non-empty string of printable ASCII without spaces")
     origin_of_token: Literal["argument", "environment"] | None = (
         "argument" if token is not None else "environment" if env_token is not None else None
@@ -287,7 +287,9 @@ def _unpickle_settings(fields: dict[str, Any]) -> Settings:
     return Settings(**fields).for_this_process()
 
 
-def _usable_token(token: str) -> bool:
+def is_token_text(token: str) -> bool:
+    """Whether ``token`` can be a bearer token: non-empty printable ASCII without spaces
+    (it goes into a header); the one rule for given, saved and issued tokens."""
     return bool(token) and token.isascii() and token.isprintable() and " " not in token
 
 

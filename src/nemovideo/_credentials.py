@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._config import CLIENT_ID_PATTERN
+from ._config import CLIENT_ID_PATTERN, is_token_text
 from ._protocol.auth import IssuedToken
 from ._secret import Secret
 from .errors import ConfigurationError
@@ -67,9 +67,10 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _hide_token(entry: dict[str, Any]) -> dict[str, Any]:
-    """A JSON object read from the tokens file, its ``token`` kept as a `Secret`."""
-    if isinstance(entry.get("token"), str):
-        entry["token"] = Secret(entry["token"])
+    """A JSON object read from the tokens file, its ``token`` kept as a `Secret` (and
+    dropped when it could not go into a header: an entry edited by hand, say)."""
+    if isinstance(entry.get("token"), str):  # never in a local: straight into the Secret
+        entry["token"] = Secret(entry["token"]) if is_token_text(entry["token"]) else None
     return entry
 
 

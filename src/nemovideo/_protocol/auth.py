@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+from .._config import is_token_text
 from .._secret import Secret, as_secret
 from ..errors import AuthenticationError, InvalidResponseError
 from ..models.token import TokenStatus
@@ -109,7 +110,7 @@ def issued_token(value: object, what: str = "token") -> str:
         raise InvalidResponseError(
             f"the service sent a {what} of {len(value)} characters (at most {MAX_TOKEN_LENGTH})"
         )
-    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
+    if not is_token_text(value):
         raise InvalidResponseError(
             f"the service sent a {what} that is not printable ASCII without spaces"
         )
