@@ -13,9 +13,19 @@ import hmac
 import re
 from typing import Any, NoReturn, final
 
-__all__ = ["Secret", "as_secret", "holds_secret", "optional_secret", "redact", "redact_json"]
+__all__ = [
+    "TOKEN_MARKS",
+    "Secret",
+    "as_secret",
+    "holds_secret",
+    "optional_secret",
+    "redact",
+    "redact_json",
+]
 
 _PREFIXES = ("nmv_usr_", "nmv_", "clm_", "Bearer ")
+TOKEN_MARKS = ("nmv_", "clm_", "bearer")
+"""What lowercased text holding a token always holds (a quick test before the regex)."""
 _SECRET_TEXT = re.compile(
     r"(?P<prefix>nmv_usr_|nmv_|clm_)[A-Za-z0-9_\-.~+/=]+"
     r"|(?P<bearer>Bearer\s+)[^\s\"',;]+",
@@ -28,7 +38,7 @@ def _may_hold_secret(text: str) -> bool:
     `_SECRET_TEXT` matches does (the letters of its prefixes have no case-insensitive
     match but their ASCII capitals): a quick test that spares most text the regex."""
     lowered = text.lower()
-    return "nmv_" in lowered or "clm_" in lowered or "bearer" in lowered
+    return any(mark in lowered for mark in TOKEN_MARKS)
 
 
 @final

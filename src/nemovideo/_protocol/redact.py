@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .._secret import holds_secret, redact, redact_json
+from .._secret import TOKEN_MARKS, holds_secret, redact, redact_json
 
 __all__ = [
     "headers_hold_secrets",
@@ -61,4 +61,4 @@ def raw_headers_may_hold_secrets(raw: list[tuple[bytes, bytes]]) -> bool:
     if not names.isascii() or _SECRET_WORD_BYTES.search(names):
         return True
     values = b"\n".join([value for _, value in raw]).lower()
-    return b"nmv_" in values or b"clm_" in values or b"bearer" in values
+    return any(mark.encode() in values for mark in TOKEN_MARKS)
