@@ -224,13 +224,7 @@ def answer_flow(ctx: CallContext, call: Call) -> Flow[Any]:
     On code 1001 with an anonymous token, a new token is fetched with the same
     client id and the call is replayed once; with a caller's token, 1001 is raised.
     """
-    token: Secret | None = None
-    if call.auth:
-        # The token at hand, as the driver would give it without its lock; the driver
-        # is asked only for a first token or a renewed one.
-        token = ctx.tokens.usable(None)
-        if token is None:
-            token = yield GetToken()
+    token: Secret | None = (yield GetToken()) if call.auth else None
     try:
         try:
             return (yield from _with_retries(ctx, call, token))
